@@ -1,0 +1,117 @@
+// spcoop/ingest/ingest.h — readers and validators for SDG 1.3.1 observation files.
+//
+//   ingest::ImportRequest req;
+//   req.path = "sdg_1_3_1_coverage.csv";
+//   req.provenance = {"alice", "", "2020 SDG release"};
+//   auto report = ingest::ImportFile(*store, req);
+//   if (!report) print(report.error());            // every row error is in error().details()
+//   else print(report->record.added, report->record.changed, report->record.unchanged);
+//
+// Formats (detected from the header row unless given):
+//   kSdgCsv      the UN SDG global database's data download (SeriesCode, GeoAreaCode, TimePeriod,
+//                Value, [Sex], [Age], [Quantile], [Nature], [Units], Source, FootNote, ...) and
+//                the reference layout (iso3, m49, series_code, sex, quantile, year, value, units,
+//                nature, source)
+//   kIlostatCsv  ILOSTAT's SDG 1.3.1 CSV: ref_area, sex, classif1 (soc_contig_*), time and a value
+//                column (obs_value, or the indicator id such as sdg_0131_sex_soc_rt)
+//   kTidyCsv     spcoop's own: series, economy, sex, age, quantile, year, value, unit, nature,
+//                source, note (see docs/formats.md)
+//
+// Validation collects every row error (up to max_errors): unknown economy, series, sex, age or
+// quantile code; a value outside 0-100 or not a number; a bad or out-of-range year; duplicate keys;
+// missing or unknown columns; bytes that are not UTF-8. A UTF-8 BOM is accepted. Each error names
+// file, line, column, field and value, what was expected and how to fix it.
+// All or nothing: nothing is written when any row fails, unless skip_bad_rows is set.
+// Thread safety: functions are reentrant; the Store must not be shared across threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "spcoop/core/status.h"
+#include "spcoop/core/types.h"
+#include "spcoop/store/store.h"
+
+namespace spcoop::ingest {
+
+enum class Format { kAuto, kSdgCsv, kIlostatCsv, kTidyCsv };
+std::string_view FormatName(Format f);  // "sdg-csv", "ilostat-csv", "tidy-csv", "auto"
+// Parses a format name as accepted by --format. nullopt when unknown.
+std::optional<Format> ParseFormat(std::string_view name);
+
+struct RowError {
+  std::string file;
+  int64_t line = 0;     // 1-based physical line of the row's start
+  int column = 0;       // 1-based field number; 0 when the error is about the whole row/file
+  std::string field;    // column name
+  std::string value;    // offending value, as written
+  std::string problem;  // what is wrong
+  std::string fix;      // how to fix it
+  // "file.csv:12:5: value '150': coverage is outside 0-100. Fix: write a percentage ..."
+  std::string ToString() const;
+};
+
+// Called from time to time while reading: bytes read so far, total bytes.
+using ProgressFn = std::function<void(int64_t done, int64_t total)>;
+
+struct ParseOptions {
+  Format format = Format::kAuto;
+  size_t max_errors = 100;           // stop collecting after this many errors
+  std::string default_source;        // attribute "source" when the file has none
+  State state = State::kPublished;   // state given to every row
+  ProgressFn progress;
+};
+
+struct ParsedFile {
+  Format format = Format::kAuto;
+  std::vector<Observation> rows;     // the rows that passed validation
+  std::vector<int64_t> row_lines;    // line of each entry of rows
+  std::vector<RowError> errors;      // every problem found (capped at max_errors)
+  int64_t rows_read = 0;             // data rows seen, good and bad
+  int64_t bad_rows = 0;              // rows with at least one error
+  bool truncated_errors = false;     // more errors existed than max_errors
+  std::string sha256;                // of the whole input
+};
+
+// Parses and validates `data` (the whole file). `display_name` is used in error messages.
+// `economies` is the list of known economies (codes are checked against it).
+// Only structural failures that make the file unreadable as a whole return an error Status
+// (for example: empty input, no recognisable header); row problems go into errors.
+Result<ParsedFile> Parse(std::string_view data, std::string_view display_name,
+                         std::span<const Economy> economies, const ParseOptions& options);
+
+struct ImportRequest {
+  std::string path;
+  ParseOptions parse;
+  Provenance provenance;             // author and reason; origin is filled in by the store
+  std::string source;                // e.g. "UN SDG Global Database"; default from the format
+  std::string vintage;               // e.g. "2020-10-19"
+  bool dry_run = false;
+  bool skip_bad_rows = false;
+};
+
+struct ImportReport {
+  ImportRecord record;               // id 0 on a dry run; counts of added/changed/unchanged
+  Format format = Format::kAuto;
+  std::vector<RowError> skipped;     // with skip_bad_rows: the errors of the rows left out
+  bool dry_run = false;
+};
+
+// Reads, validates and imports one file in a single transaction.
+// Errors: kNotFound (no such file), kInvalidArgument when any row fails and skip_bad_rows is
+// false — the Status then lists every row error in details() (path "file:line:column") and
+// nothing is written; store errors as returned by the store.
+Result<ImportReport> ImportFile(Store& store, const ImportRequest& request);
+
+// Same, for data already in memory (HTTP uploads, tests).
+Result<ImportReport> ImportData(Store& store, std::string_view data, std::string_view display_name,
+                                const ImportRequest& request);
+
+// Hex SHA-256 of data.
+std::string Sha256Hex(std::string_view data);
+
+}  // namespace spcoop::ingest
