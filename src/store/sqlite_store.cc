@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "spcoop/store/store.h"
+#include "postgres_store.h"
 #include "sqlite_db.h"
 #include "sqlite_migrations.h"
 
@@ -673,10 +674,16 @@ std::string NowUtc() {
   return fmt::format("{}.{:03d}Z", buf, ms);
 }
 
+std::string DisplayUri(std::string_view uri) {
+  if (uri.starts_with("postgresql://") || uri.starts_with("postgres://")) {
+    return RedactPostgresUri(uri);
+  }
+  return std::string(uri);
+}
+
 Result<std::unique_ptr<Store>> OpenStore(std::string_view uri) {
   if (uri.starts_with("postgresql://") || uri.starts_with("postgres://")) {
-    return Err(Status::FailedPrecondition(
-        "the PostgreSQL backend is not part of this build yet; use a SQLite file path"));
+    return OpenPostgresStore(uri);
   }
   std::string path(uri.starts_with("sqlite:") ? uri.substr(7) : uri);
   if (path.empty()) return Err(Status::InvalidArgument("empty database location"));

@@ -1,5 +1,5 @@
-// spcoop/store/store.h — the one storage interface. Backends: SQLite (embedded default);
-// PostgreSQL follows behind the same interface.
+// spcoop/store/store.h — the one storage interface. Backends: SQLite (embedded default) and
+// PostgreSQL (a regional deployment with many users and server instances).
 //
 //   SPCOOP_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore("var/spcoop.db"));
 //   SPCOOP_RETURN_IF_ERROR(store->Migrate());
@@ -126,6 +126,9 @@ class Store {
 //   "postgresql://..."                                                      -> PostgreSQL
 // The SQLite file's folder must exist. Does not migrate: call Migrate().
 Result<std::unique_ptr<Store>> OpenStore(std::string_view uri);
+
+// The URI as safe to print: a PostgreSQL password is replaced by "***".
+std::string DisplayUri(std::string_view uri);
 
 // Current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ".
 std::string NowUtc();

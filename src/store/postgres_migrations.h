@@ -1,0 +1,161 @@
+// Internal: the numbered schema migrations of the PostgreSQL backend. Append only: never edit a
+// migration that has shipped; add the next number instead. Version numbers and the logical
+// schema (tables, columns, keys, append-only triggers) match sqlite_migrations.h one for one, so
+// a database can move between backends by export and import; only the column types are
+// PostgreSQL's own (BIGINT identities, DOUBLE PRECISION, BOOLEAN), and every text column that is
+// a key or an ORDER BY column is COLLATE "C", so it sorts and compares byte-wise like SQLite's
+// BINARY collation whatever the database's locale.
+//
+// Every object is created unqualified, so it lands in the first schema of the connection's
+// search_path (see docs/postgresql.md: one schema per deployment is possible).
+#pragma once
+
+#include <string_view>
+
+namespace spcoop::pg {
+
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+inline constexpr Migration kMigrations[] = {
+    {1, "reference data, observations and targets as append-only revisions", R"sql(
+CREATE TABLE meta (
+  key   TEXT COLLATE "C" PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE economy (
+  iso3 TEXT COLLATE "C" PRIMARY KEY, iso2 TEXT NOT NULL, m49 TEXT NOT NULL,
+  name_en TEXT NOT NULL, name_zh TEXT NOT NULL, name_ru TEXT NOT NULL, name_fr TEXT NOT NULL,
+  name_short_en TEXT NOT NULL, subregion TEXT NOT NULL, membership TEXT NOT NULL,
+  income_group TEXT NOT NULL, wb_region TEXT NOT NULL,
+  ldc BOOLEAN NOT NULL, lldc BOOLEAN NOT NULL, sids BOOLEAN NOT NULL
+);
+
+CREATE TABLE population (
+  economy TEXT COLLATE "C" NOT NULL, year INTEGER NOT NULL, sex TEXT COLLATE "C" NOT NULL,
+  age_from INTEGER NOT NULL, age_to INTEGER NOT NULL,
+  population DOUBLE PRECISION NOT NULL, variant TEXT NOT NULL,
+  PRIMARY KEY (economy, year, sex, age_from)
+);
+
+CREATE TABLE indicator_value (
+  economy TEXT COLLATE "C" NOT NULL, indicator TEXT COLLATE "C" NOT NULL,
+  location TEXT COLLATE "C" NOT NULL, year INTEGER NOT NULL,
+  value DOUBLE PRECISION NOT NULL, unit TEXT NOT NULL, status TEXT NOT NULL, source TEXT NOT NULL,
+  PRIMARY KEY (economy, indicator, location, year)
+);
+
+CREATE TABLE regional_estimate (
+  region TEXT COLLATE "C" NOT NULL, region_name TEXT NOT NULL, series TEXT COLLATE "C" NOT NULL,
+  sex TEXT COLLATE "C" NOT NULL,
+  year INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, source TEXT NOT NULL,
+  PRIMARY KEY (region, series, sex, year)
+);
+
+CREATE TABLE import_batch (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  file_name TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT NOT NULL,
+  source TEXT NOT NULL, vintage TEXT NOT NULL,
+  author TEXT NOT NULL, origin TEXT NOT NULL, reason TEXT NOT NULL, recorded_at TEXT NOT NULL,
+  rows BIGINT NOT NULL, added BIGINT NOT NULL, changed BIGINT NOT NULL,
+  unchanged BIGINT NOT NULL, skipped BIGINT NOT NULL
+);
+
+-- One row per series key without the year; observations refer to it.
+CREATE TABLE obs_key (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  series TEXT COLLATE "C" NOT NULL, economy TEXT COLLATE "C" NOT NULL,
+  sex TEXT COLLATE "C" NOT NULL, age TEXT COLLATE "C" NOT NULL, quantile TEXT COLLATE "C" NOT NULL,
+  UNIQUE (series, economy, sex, age, quantile)
+);
+
+-- Append-only: every write of an observation is a new row here. Ids grow in commit order
+-- because writers are serialised (see postgres_store.cc, "Locking").
+CREATE TABLE obs_revision (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  key_id BIGINT NOT NULL,
+  year INTEGER NOT NULL,
+  value DOUBLE PRECISION,
+  deleted BOOLEAN NOT NULL DEFAULT FALSE,
+  unit TEXT NOT NULL, nature TEXT NOT NULL, source TEXT NOT NULL, note TEXT NOT NULL,
+  state TEXT NOT NULL,
+  author TEXT NOT NULL, origin TEXT NOT NULL, reason TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  import_id BIGINT
+);
+CREATE INDEX obs_revision_by_key ON obs_revision (key_id, year, id);
+
+-- The latest revision of each key: an index over obs_revision, kept in the same transaction.
+CREATE TABLE obs_current (
+  key_id BIGINT NOT NULL, year INTEGER NOT NULL, revision_id BIGINT NOT NULL,
+  PRIMARY KEY (key_id, year)
+);
+
+-- Refuses any UPDATE, DELETE or TRUNCATE of a revision table, whoever runs it. Statement-level,
+-- so even a statement that matches no row is refused.
+CREATE FUNCTION spcoop_refuse_rewrite() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION '% is append-only', TG_TABLE_NAME
+    USING ERRCODE = 'restrict_violation',
+          HINT = 'revisions are never rewritten; append a new revision instead';
+END
+$fn$;
+
+CREATE TRIGGER obs_revision_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON obs_revision
+  FOR EACH STATEMENT EXECUTE FUNCTION spcoop_refuse_rewrite();
+
+-- The references of obs_revision (key_id -> obs_key, import_id -> import_batch) are checked once
+-- per statement over all its new rows, not by a FOREIGN KEY: PostgreSQL checks a foreign key
+-- with one query per inserted row, which made a million-row import spend most of its time
+-- there. What the foreign keys also did, stop a referenced row from being deleted, is done by
+-- refusing deletes of keys and import records outright: like revisions, they are never removed.
+CREATE FUNCTION spcoop_check_revision_refs() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  -- Distinct ids first: an import of a million rows has a few thousand keys and one import.
+  IF EXISTS (SELECT 1 FROM (SELECT DISTINCT key_id FROM new_revisions) n
+             WHERE NOT EXISTS (SELECT 1 FROM obs_key k WHERE k.id = n.key_id)) THEN
+    RAISE EXCEPTION 'obs_revision refers to a key that is not in obs_key'
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  IF EXISTS (SELECT 1 FROM (SELECT DISTINCT import_id FROM new_revisions) n
+             WHERE n.import_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM import_batch b WHERE b.id = n.import_id)) THEN
+    RAISE EXCEPTION 'obs_revision refers to an import that is not in import_batch'
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+
+CREATE TRIGGER obs_revision_references AFTER INSERT ON obs_revision
+  REFERENCING NEW TABLE AS new_revisions
+  FOR EACH STATEMENT EXECUTE FUNCTION spcoop_check_revision_refs();
+
+CREATE TRIGGER obs_key_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON obs_key
+  FOR EACH STATEMENT EXECUTE FUNCTION spcoop_refuse_rewrite();
+CREATE TRIGGER import_batch_no_delete BEFORE DELETE OR TRUNCATE ON import_batch
+  FOR EACH STATEMENT EXECUTE FUNCTION spcoop_refuse_rewrite();
+
+CREATE TABLE target_revision (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  economy TEXT COLLATE "C" NOT NULL, series TEXT COLLATE "C" NOT NULL,
+  sex TEXT COLLATE "C" NOT NULL, age TEXT COLLATE "C" NOT NULL,
+  baseline_year INTEGER NOT NULL, baseline_value DOUBLE PRECISION NOT NULL,
+  interim_2025 DOUBLE PRECISION, target_2030 DOUBLE PRECISION NOT NULL,
+  deleted BOOLEAN NOT NULL DEFAULT FALSE,
+  state TEXT NOT NULL,
+  author TEXT NOT NULL, origin TEXT NOT NULL, reason TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX target_revision_by_key ON target_revision (economy, series, sex, age, id);
+
+CREATE TRIGGER target_revision_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON target_revision
+  FOR EACH STATEMENT EXECUTE FUNCTION spcoop_refuse_rewrite();
+)sql"},
+};
+
+}  // namespace spcoop::pg
