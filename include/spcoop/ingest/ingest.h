@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,8 +41,13 @@ namespace spcoop::ingest {
 
 enum class Format { kAuto, kSdgCsv, kIlostatCsv, kTidyCsv };
 std::string_view FormatName(Format f);  // "sdg-csv", "ilostat-csv", "tidy-csv", "auto"
-// Parses a format name as accepted by --format. nullopt when unknown.
+// Parses a format name as accepted by --format ("auto", "sdg-csv", "ilostat-csv", "tidy-csv",
+// any case; "sdg", "ilostat" and "tidy" too). nullopt when unknown.
 std::optional<Format> ParseFormat(std::string_view name);
+// The source recorded when neither the file nor the request names one: "UN SDG Global Database",
+// "ILOSTAT SDG_0131_SEX_SOC_RT" (the one ILOSTAT indicator of SDG 1.3.1), "spcoop tidy CSV";
+// empty for kAuto.
+std::string_view DefaultSource(Format f);
 
 struct RowError {
   std::string file;
@@ -53,6 +59,10 @@ struct RowError {
   std::string fix;      // how to fix it
   // "file.csv:12:5: value '150': coverage is outside 0-100. Fix: write a percentage ..."
   std::string ToString() const;
+  // The two halves of ToString(): "file.csv:12:5" (":5" left out when column is 0, ":12" when
+  // line is 0) and "value '150': coverage ... Fix: ...". Used for StatusDetail path and message.
+  std::string Location() const;
+  std::string Message() const;
 };
 
 // Called from time to time while reading: bytes read so far, total bytes.
@@ -60,51 +70,63 @@ using ProgressFn = std::function<void(int64_t done, int64_t total)>;
 
 struct ParseOptions {
   Format format = Format::kAuto;
-  size_t max_errors = 100;           // stop collecting after this many errors
-  std::string default_source;        // attribute "source" when the file has none
-  State state = State::kPublished;   // state given to every row
+  size_t max_errors = 100;          // stop collecting after this many errors; 0 = no limit
+  std::string default_source;       // attribute "source" when the file has none
+  State state = State::kPublished;  // state given to every row
   ProgressFn progress;
 };
 
 struct ParsedFile {
   Format format = Format::kAuto;
-  std::vector<Observation> rows;     // the rows that passed validation
-  std::vector<int64_t> row_lines;    // line of each entry of rows
-  std::vector<RowError> errors;      // every problem found (capped at max_errors)
-  int64_t rows_read = 0;             // data rows seen, good and bad
-  int64_t bad_rows = 0;              // rows with at least one error
-  bool truncated_errors = false;     // more errors existed than max_errors
-  std::string sha256;                // of the whole input
+  std::vector<Observation> rows;   // the rows that passed validation
+  std::vector<int64_t> row_lines;  // line of each entry of rows
+  std::vector<RowError> errors;    // every problem found (capped at max_errors)
+  int64_t rows_read = 0;           // data rows seen, good and bad
+  int64_t bad_rows = 0;            // rows with at least one error
+  bool truncated_errors = false;   // more errors existed than max_errors
+  std::string sha256;              // of the whole input
+  // The file as a whole cannot be read: empty, a header but no data rows, a header that matches
+  // no layout, or missing, unknown or repeated columns. errors then holds those problems (line 1,
+  // column 0 or the header column) and rows is empty; no row can be imported, even when bad rows
+  // are skipped.
+  bool file_error = false;
 };
 
 // Parses and validates `data` (the whole file). `display_name` is used in error messages.
 // `economies` is the list of known economies (codes are checked against it).
-// Only structural failures that make the file unreadable as a whole return an error Status
-// (for example: empty input, no recognisable header); row problems go into errors.
+// Every problem, including those with the file as a whole (see ParsedFile::file_error), is
+// returned in ParsedFile::errors, in line order; the returned Status is always OK today and is
+// kept for failures that are not about the input. Calls options.progress about every 64 KiB.
 Result<ParsedFile> Parse(std::string_view data, std::string_view display_name,
                          std::span<const Economy> economies, const ParseOptions& options);
 
 struct ImportRequest {
   std::string path;
   ParseOptions parse;
-  Provenance provenance;             // author and reason; origin is filled in by the store
-  std::string source;                // e.g. "UN SDG Global Database"; default from the format
-  std::string vintage;               // e.g. "2020-10-19"
+  Provenance provenance;  // author and reason; origin is filled in by the store
+  std::string source;     // e.g. "UN SDG Global Database"; default from the format
+  std::string vintage;    // e.g. "2020-10-19"
   bool dry_run = false;
   bool skip_bad_rows = false;
 };
 
 struct ImportReport {
-  ImportRecord record;               // id 0 on a dry run; counts of added/changed/unchanged
+  ImportRecord record;  // id 0 on a dry run; counts of added/changed/unchanged
   Format format = Format::kAuto;
-  std::vector<RowError> skipped;     // with skip_bad_rows: the errors of the rows left out
+  std::vector<RowError> skipped;  // with skip_bad_rows: the errors of the rows left out
   bool dry_run = false;
 };
 
 // Reads, validates and imports one file in a single transaction.
 // Errors: kNotFound (no such file), kInvalidArgument when any row fails and skip_bad_rows is
 // false — the Status then lists every row error in details() (path "file:line:column") and
-// nothing is written; store errors as returned by the store.
+// nothing is written; kInvalidArgument also when the file as a whole is unreadable
+// (ParsedFile::file_error) or every row is bad, whatever skip_bad_rows says;
+// kFailedPrecondition when the store has no economies (run `spcoop init`); store errors as
+// returned by the store.
+// The source of each observation is the file's source column when it has one and the cell is
+// not empty, else request.source, else DefaultSource(format). record.source is request.source or
+// DefaultSource(format); record.file_name is the base name of the path.
 Result<ImportReport> ImportFile(Store& store, const ImportRequest& request);
 
 // Same, for data already in memory (HTTP uploads, tests).

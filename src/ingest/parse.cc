@@ -1,0 +1,855 @@
+// Parse(): reads an observation file in one of the three layouts, validates every row and
+// collects every problem. See ingest.h for the contract and docs/formats.md for the layouts.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "csv.h"
+#include "internal.h"
+#include "spcoop/core/codes.h"
+#include "spcoop/ingest/ingest.h"
+
+namespace spcoop::ingest {
+namespace {
+
+using internal::EqualsIgnoreCase;
+using internal::ParseNumber;
+using internal::ParseWholeNumber;
+using internal::Printable;
+using internal::ToLower;
+using internal::ToUpper;
+using internal::Trim;
+
+constexpr size_t kProgressEvery = 64 * 1024;
+constexpr std::string_view kIlostatIndicator = "SDG_0131_SEX_SOC_RT";
+
+// What a column means. One column per role, except kExtraNote (ILOSTAT's note_* columns).
+enum class Role {
+  kIgnored,
+  kSeries,
+  kEconomy,
+  kM49,
+  kAreaName,
+  kSex,
+  kAge,
+  kQuantile,
+  kYear,
+  kValue,
+  kUnit,
+  kNature,
+  kSource,
+  kNote,
+  kContingency,
+  kIndicator,
+  kExtraNote,
+  kCount,
+};
+constexpr size_t kRoleCount = static_cast<size_t>(Role::kCount);
+
+// A header name as compared: trimmed, without surrounding brackets ("[Sex]"), lower case.
+std::string NormalizeName(std::string_view raw) {
+  std::string_view s = Trim(raw);
+  if (s.size() >= 2 && s.front() == '[' && s.back() == ']') s = Trim(s.substr(1, s.size() - 2));
+  return ToLower(s);
+}
+
+// The role of a normalized column name in a format: a role, kIgnored for a column that is read
+// but not used, nullopt for a column the format does not know.
+std::optional<Role> RoleOf(Format format, std::string_view n) {
+  switch (format) {
+    case Format::kTidyCsv:
+      if (n == "series") return Role::kSeries;
+      if (n == "economy") return Role::kEconomy;
+      if (n == "sex") return Role::kSex;
+      if (n == "age") return Role::kAge;
+      if (n == "quantile") return Role::kQuantile;
+      if (n == "year") return Role::kYear;
+      if (n == "value") return Role::kValue;
+      if (n == "unit") return Role::kUnit;
+      if (n == "nature") return Role::kNature;
+      if (n == "source") return Role::kSource;
+      if (n == "note") return Role::kNote;
+      return std::nullopt;
+    case Format::kSdgCsv:
+      if (n == "seriescode" || n == "series_code") return Role::kSeries;
+      if (n == "iso3") return Role::kEconomy;
+      if (n == "geoareacode" || n == "m49") return Role::kM49;
+      if (n == "geoareaname") return Role::kAreaName;
+      if (n == "sex") return Role::kSex;
+      if (n == "age") return Role::kAge;
+      if (n == "quantile") return Role::kQuantile;
+      if (n == "timeperiod" || n == "year") return Role::kYear;
+      if (n == "value") return Role::kValue;
+      if (n == "units") return Role::kUnit;
+      if (n == "nature") return Role::kNature;
+      if (n == "source") return Role::kSource;
+      if (n == "footnote" || n == "note") return Role::kNote;
+      for (std::string_view known :
+           {"goal", "target", "indicator", "seriesdescription", "series_description", "time_detail",
+            "timecoverage", "upperbound", "lowerbound", "baseperiod", "geoinfourl", "location",
+            "reporting type"}) {
+        if (n == known) return Role::kIgnored;
+      }
+      return std::nullopt;
+    case Format::kIlostatCsv:
+      if (n == "ref_area") return Role::kEconomy;
+      if (n == "sex") return Role::kSex;
+      if (n == "classif1") return Role::kContingency;
+      if (n == "time") return Role::kYear;
+      if (n == "obs_value" || n.starts_with("sdg_0131_")) return Role::kValue;
+      if (n == "indicator") return Role::kIndicator;
+      if (n == "source") return Role::kSource;
+      if (n == "obs_status") return Role::kNature;
+      if (n == "note_classif" || n == "note_indicator" || n == "note_source") {
+        return Role::kExtraNote;
+      }
+      if (n.ends_with(".label")) return Role::kIgnored;
+      return std::nullopt;
+    case Format::kAuto:
+      break;
+  }
+  return std::nullopt;
+}
+
+std::optional<Format> DetectFormat(const std::vector<std::string>& names) {
+  auto has = [&](std::string_view n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
+  if (has("classif1") || has("ref_area")) return Format::kIlostatCsv;
+  if (has("seriescode") || has("series_code") || has("geoareacode") || has("timeperiod")) {
+    return Format::kSdgCsv;
+  }
+  if (has("series") || has("economy")) return Format::kTidyCsv;
+  return std::nullopt;
+}
+
+std::string SeriesCodeList() {
+  std::string out;
+  for (const Series& s : SeriesCatalogue()) {
+    if (!out.empty()) out += ", ";
+    out += s.code;
+  }
+  return out;
+}
+
+std::string ContingencyList() {
+  std::string out;
+  for (const Series& s : SeriesCatalogue()) {
+    if (s.ilostat_contingency.empty()) continue;
+    if (!out.empty()) out += ", ";
+    out += s.ilostat_contingency;
+  }
+  return out;
+}
+
+struct Layout {
+  Format format = Format::kAuto;
+  std::array<int, kRoleCount> col;  // column index of each role, -1 when absent
+  std::vector<int> extra_notes;     // ILOSTAT note_* columns
+  std::vector<std::string> names;   // the header as written (trimmed), for messages
+  size_t width = 0;
+
+  Layout() { col.fill(-1); }
+  int operator[](Role r) const { return col[static_cast<size_t>(r)]; }
+  bool Has(Role r) const { return (*this)[r] >= 0; }
+};
+
+// A few distinct codes repeat on every row: remember what each raw spelling maps to.
+template <typename T>
+class CodeCache {
+ public:
+  CodeCache() { entries_.reserve(kMax); }
+  template <typename F>
+  const T& Get(std::string_view raw, F&& compute) {
+    // Rows usually repeat the previous row's code: try that entry first.
+    if (last_ < entries_.size() && entries_[last_].first == raw) return entries_[last_].second;
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].first == raw) {
+        last_ = i;
+        return entries_[i].second;
+      }
+    }
+    if (entries_.size() == kMax) {
+      overflow_ = compute(raw);
+      return overflow_;
+    }
+    entries_.emplace_back(std::string(raw), compute(raw));
+    last_ = entries_.size() - 1;
+    return entries_.back().second;
+  }
+
+ private:
+  static constexpr size_t kMax = 64;
+  std::vector<std::pair<std::string, T>> entries_;
+  size_t last_ = 0;
+  T overflow_{};
+};
+
+// Maps ISO3 codes (any case) and M49 numbers to positions in the economies list.
+class EconomyIndex {
+ public:
+  explicit EconomyIndex(std::span<const Economy> economies) : economies_(economies) {
+    by_iso3_.assign(26 * 26 * 26, -1);
+    by_m49_.assign(1000, -1);
+    for (size_t i = 0; i < economies.size(); ++i) {
+      int slot = Iso3Slot(economies[i].iso3);
+      if (slot >= 0) by_iso3_[slot] = static_cast<int>(i);
+      auto m49 = ParseWholeNumber(economies[i].m49);
+      if (m49 && *m49 >= 0 && *m49 < 1000) by_m49_[*m49] = static_cast<int>(i);
+    }
+  }
+
+  int FindIso3(std::string_view code) const {
+    int slot = Iso3Slot(code);
+    if (slot >= 0) return by_iso3_[slot];
+    for (size_t i = 0; i < economies_.size(); ++i) {  // codes that are not three letters
+      if (!code.empty() && EqualsIgnoreCase(economies_[i].iso3, code)) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  int FindM49(std::string_view code) const {
+    if (code.empty() || code.size() > 3) return -1;
+    for (char c : code) {
+      if (c < '0' || c > '9') return -1;
+    }
+    return by_m49_[*ParseWholeNumber(code)];
+  }
+
+  // An economy whose name (English, short English) is `name`, any case; -1 if none.
+  int FindByName(std::string_view name) const {
+    for (size_t i = 0; i < economies_.size(); ++i) {
+      const Economy& e = economies_[i];
+      if (EqualsIgnoreCase(e.name[static_cast<int>(Language::kEn)], name) ||
+          EqualsIgnoreCase(e.name_short_en, name)) {
+        return static_cast<int>(i);
+      }
+    }
+    return -1;
+  }
+
+  const Economy& operator[](int i) const { return economies_[static_cast<size_t>(i)]; }
+  size_t size() const { return economies_.size(); }
+
+ private:
+  static int Iso3Slot(std::string_view code) {
+    if (code.size() != 3) return -1;
+    int slot = 0;
+    for (char c : code) {
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      if (c < 'A' || c > 'Z') return -1;
+      slot = slot * 26 + (c - 'A');
+    }
+    return slot;
+  }
+
+  std::span<const Economy> economies_;
+  std::vector<int> by_iso3_;
+  std::vector<int> by_m49_;
+};
+
+// Remembers the line of every key seen: an open-addressing table of non-zero 64-bit keys.
+class KeyLines {
+ public:
+  explicit KeyLines(size_t expected) {
+    size_t capacity = 64;
+    while (capacity < expected * 2) capacity <<= 1;
+    slots_.assign(capacity, Slot{});
+  }
+
+  // Records `line` for `key` (not 0) and returns 0, or returns the line already recorded.
+  int64_t Insert(uint64_t key, int64_t line) {
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    size_t mask = slots_.size() - 1;
+    for (size_t i = Hash(key) & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.key == 0) {
+        s = {key, line};
+        ++size_;
+        return 0;
+      }
+      if (s.key == key) return s.line;
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t key = 0;
+    int64_t line = 0;
+  };
+
+  // The low 8 bits of a key are its year. Hashing the rest and adding the year keeps the years
+  // of one series key in neighbouring slots, so files sorted by key (the usual case) touch the
+  // table's memory in order instead of at random.
+  static size_t Hash(uint64_t key) {
+    uint64_t x = key >> 8;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return static_cast<size_t>(x + (key & 0xFF));
+  }
+
+  void Grow() {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(old.size() * 2, Slot{});
+    size_ = 0;
+    for (const Slot& s : old) {
+      if (s.key != 0) Insert(s.key, s.line);
+    }
+  }
+
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+};
+
+int SexIndex(std::string_view sex) { return sex == "F" ? 1 : sex == "M" ? 2 : 0; }
+int QuantileIndex(std::string_view q) { return q.size() == 2 && q[0] == 'Q' ? q[1] - '0' : 0; }
+
+struct AgeCode {
+  std::optional<std::string> code;
+  int id = 0;  // distinct per normalized code within one Parse()
+};
+
+constexpr std::string_view kSexFix =
+    "use _T (both sexes), F or M; BOTHSEX, FEMALE, MALE and SEX_T, SEX_F, SEX_M are accepted too";
+constexpr std::string_view kAgeFix =
+    "use _T (all ages) or a range such as Y_GE65, Y15T64, Y0T14 or Y_LT15; ALLAGE, 65+ and 15-64 "
+    "are accepted too";
+constexpr std::string_view kQuantileFix = "use _T (all) or Q1 to Q5 (Q1 = the poorest fifth)";
+constexpr std::string_view kUtf8Fix =
+    "save the file as UTF-8 (in Excel: \"CSV UTF-8 (Comma delimited)\")";
+constexpr std::string_view kHeaderFix =
+    "start the file with a header row such as series,economy,year,value (see docs/formats.md)";
+
+// How to fix a value that is not a number.
+std::string_view NotANumberFix(std::string_view v) {
+  if (v.empty()) return "write the coverage as a number such as 42.5, or leave the row out";
+  if (v.find('%') != std::string_view::npos) {
+    return "write the number without the % sign, such as 42.5";
+  }
+  if (size_t comma = v.find(','); comma != std::string_view::npos) {
+    std::string dotted(v);
+    dotted[comma] = '.';
+    if (ParseNumber(dotted)) return "use a point as the decimal separator, such as 42.5";
+  }
+  return "write the coverage as a number such as 42.5; leave out rows that have no value";
+}
+
+// Parses one file; holds the state shared by the header and the rows.
+class Parser {
+ public:
+  Parser(std::string_view data, std::string_view display_name, std::span<const Economy> economies,
+         const ParseOptions& options)
+      : data_(data), file_(display_name), economies_(economies), options_(options) {}
+
+  ParsedFile Run();
+
+ private:
+  void AddError(RowError e);
+  void FileError(int column, std::string field, std::string_view value, std::string problem,
+                 std::string fix);
+  bool ReadHeader(CsvReader& reader);
+  void ReadRow(const CsvReader& reader);
+  void RowProblem(const std::vector<std::string_view>& fields, Role role, std::string problem,
+                  std::string_view fix);
+  void MaybeReportProgress(size_t offset);
+
+  std::string_view data_;
+  std::string file_;
+  EconomyIndex economies_;
+  const ParseOptions& options_;
+  ParsedFile out_;
+  Layout layout_;
+  std::string default_source_;
+  int64_t line_ = 0;
+  std::vector<RowError> row_errors_;
+  size_t next_progress_ = kProgressEvery;
+
+  CodeCache<int> series_;  // index into SeriesCatalogue(), -1 when unknown
+  CodeCache<std::optional<std::string>> sex_;
+  CodeCache<AgeCode> age_;
+  CodeCache<std::optional<std::string>> quantile_;
+  std::unordered_map<std::string, int> age_ids_;
+  std::optional<KeyLines> keys_;
+};
+
+void Parser::AddError(RowError e) {
+  if (options_.max_errors != 0 && out_.errors.size() >= options_.max_errors) {
+    out_.truncated_errors = true;
+    return;
+  }
+  out_.errors.push_back(std::move(e));
+}
+
+void Parser::FileError(int column, std::string field, std::string_view value, std::string problem,
+                       std::string fix) {
+  out_.file_error = true;
+  AddError(
+      {file_, 1, column, std::move(field), Printable(value), std::move(problem), std::move(fix)});
+}
+
+void Parser::MaybeReportProgress(size_t offset) {
+  if (offset < next_progress_ || !options_.progress) return;
+  options_.progress(static_cast<int64_t>(offset), static_cast<int64_t>(data_.size()));
+  next_progress_ = offset + kProgressEvery;
+}
+
+ParsedFile Parser::Run() {
+  out_.sha256 = Sha256Hex(data_);
+  if (data_.size() >= 2 && ((static_cast<unsigned char>(data_[0]) == 0xFF &&
+                             static_cast<unsigned char>(data_[1]) == 0xFE) ||
+                            (static_cast<unsigned char>(data_[0]) == 0xFE &&
+                             static_cast<unsigned char>(data_[1]) == 0xFF))) {
+    FileError(0, "", "", "the file is UTF-16, not UTF-8", std::string(kUtf8Fix));
+    return std::move(out_);
+  }
+  CsvReader reader(data_);
+  if (!reader.Next()) {
+    FileError(0, "", "", "the file is empty", std::string(kHeaderFix));
+    return std::move(out_);
+  }
+  if (!ReadHeader(reader)) return std::move(out_);
+
+  int64_t expected_rows = std::count(data_.begin(), data_.end(), '\n') + 1;
+  out_.rows.reserve(static_cast<size_t>(expected_rows));
+  out_.row_lines.reserve(static_cast<size_t>(expected_rows));
+  keys_.emplace(static_cast<size_t>(expected_rows));
+  while (reader.Next()) {
+    ReadRow(reader);
+    MaybeReportProgress(reader.offset());
+  }
+  if (out_.rows_read == 0) {
+    FileError(0, "", "", "the file has a header but no data rows",
+              "add the data below the header row");
+  }
+  if (options_.progress) {
+    options_.progress(static_cast<int64_t>(data_.size()), static_cast<int64_t>(data_.size()));
+  }
+  return std::move(out_);
+}
+
+bool Parser::ReadHeader(CsvReader& reader) {
+  const auto& fields = reader.fields();
+  if (reader.problem() != CsvReader::Problem::kNone) {
+    FileError(reader.problem_column(), "", "",
+              reader.problem() == CsvReader::Problem::kUnclosedQuote
+                  ? "a quoted column name is not closed"
+                  : "text after the closing quote of a column name",
+              "write each column name plainly, separated by commas");
+    return false;
+  }
+  for (int c : reader.invalid_utf8_columns()) {
+    FileError(c, "column", fields[c - 1], "the header row is not valid UTF-8",
+              std::string(kUtf8Fix));
+  }
+  if (out_.file_error) return false;
+
+  std::vector<std::string> normalized;
+  normalized.reserve(fields.size());
+  for (std::string_view f : fields) {
+    normalized.push_back(NormalizeName(f));
+    layout_.names.emplace_back(Trim(f));
+  }
+  layout_.width = fields.size();
+
+  std::optional<Format> detected = DetectFormat(normalized);
+  Format format = options_.format;
+  if (format == Format::kAuto) {
+    if (!detected) {
+      FileError(0, "", "",
+                "the header row matches none of the accepted layouts (sdg-csv, ilostat-csv, "
+                "tidy-csv)",
+                std::string(kHeaderFix));
+      return false;
+    }
+    format = *detected;
+  } else if (detected && *detected != format) {
+    // Every column would be wrong for the requested format: give the one useful message.
+    FileError(0, "", "",
+              fmt::format("the header row looks like {}, not {}", FormatName(*detected),
+                          FormatName(format)),
+              fmt::format("leave out --format, or pass --format {}", FormatName(*detected)));
+    return false;
+  }
+  layout_.format = format;
+  out_.format = format;
+
+  for (size_t i = 0; i < normalized.size(); ++i) {
+    const int column = static_cast<int>(i) + 1;
+    std::optional<Role> role = RoleOf(format, normalized[i]);
+    if (!role) {
+      if (format != Format::kTidyCsv) continue;  // sdg-csv and ilostat-csv tolerate extra columns
+      if (normalized[i].empty()) {
+        FileError(column, "column", "", "the column has no name",
+                  "name it, or remove it (a comma at the end of the header row adds an empty "
+                  "column)");
+      } else {
+        FileError(column, "column", layout_.names[i], "not a tidy-csv column",
+                  "remove the column, or rename it to one of series, economy, sex, age, "
+                  "quantile, year, value, unit, nature, source, note");
+      }
+      continue;
+    }
+    if (*role == Role::kIgnored) continue;
+    if (*role == Role::kExtraNote) {
+      layout_.extra_notes.push_back(static_cast<int>(i));
+      continue;
+    }
+    int& slot = layout_.col[static_cast<size_t>(*role)];
+    if (slot >= 0) {
+      if (normalized[slot] == normalized[i]) {
+        FileError(column, "column", layout_.names[i],
+                  fmt::format("appears twice (columns {} and {})", slot + 1, column),
+                  "keep one of them");
+      } else {
+        FileError(column, "column", layout_.names[i],
+                  fmt::format("means the same as column {} ('{}')", slot + 1,
+                              Printable(layout_.names[slot])),
+                  "keep one of them");
+      }
+      continue;
+    }
+    slot = static_cast<int>(i);
+  }
+
+  // Required columns.
+  struct Required {
+    Role role;
+    std::string_view name;
+  };
+  std::vector<Required> required;
+  std::string_view fix;
+  switch (format) {
+    case Format::kTidyCsv:
+      required = {{Role::kSeries, "series"},
+                  {Role::kEconomy, "economy"},
+                  {Role::kYear, "year"},
+                  {Role::kValue, "value"}};
+      fix =
+          "a tidy-csv header needs series, economy, year and value; sex, age, quantile, unit, "
+          "nature, source and note are optional (see docs/formats.md)";
+      break;
+    case Format::kSdgCsv:
+      required = {{Role::kSeries, "SeriesCode (or series_code)"},
+                  {Role::kYear, "TimePeriod (or year)"},
+                  {Role::kValue, "Value"}};
+      if (!layout_.Has(Role::kEconomy) && !layout_.Has(Role::kM49)) {
+        required.insert(required.begin() + 1, {Role::kM49, "GeoAreaCode (or iso3)"});
+      }
+      fix =
+          "an sdg-csv header needs SeriesCode, GeoAreaCode, TimePeriod and Value (the SDG "
+          "download) or series_code, iso3, year and value (the reference layout); see "
+          "docs/formats.md";
+      break;
+    case Format::kIlostatCsv:
+      required = {{Role::kEconomy, "ref_area"},
+                  {Role::kSex, "sex"},
+                  {Role::kContingency, "classif1"},
+                  {Role::kYear, "time"},
+                  {Role::kValue, "obs_value (or the indicator id, sdg_0131_sex_soc_rt)"}};
+      fix =
+          "an ilostat-csv header needs ref_area, sex, classif1, time and a value column "
+          "(obs_value or sdg_0131_sex_soc_rt); see docs/formats.md";
+      break;
+    case Format::kAuto:
+      break;
+  }
+  for (const Required& r : required) {
+    if (!layout_.Has(r.role)) {
+      FileError(0, "", "", fmt::format("missing required column {}", r.name), std::string(fix));
+    }
+  }
+  if (out_.file_error) return false;
+
+  default_source_ = !options_.default_source.empty() ? options_.default_source
+                                                     : std::string(DefaultSource(format));
+  return true;
+}
+
+void Parser::RowProblem(const std::vector<std::string_view>& fields, Role role, std::string problem,
+                        std::string_view fix) {
+  int c = layout_[role];
+  row_errors_.push_back({file_, line_, c + 1, layout_.names[static_cast<size_t>(c)],
+                         Printable(fields[static_cast<size_t>(c)]), std::move(problem),
+                         std::string(fix)});
+}
+
+void Parser::ReadRow(const CsvReader& reader) {
+  const std::vector<std::string_view>& fields = reader.fields();
+  line_ = reader.line();
+  ++out_.rows_read;
+  row_errors_.clear();
+
+  auto finish_bad_row = [&] {
+    ++out_.bad_rows;
+    std::stable_sort(row_errors_.begin(), row_errors_.end(),
+                     [](const RowError& a, const RowError& b) { return a.column < b.column; });
+    for (RowError& e : row_errors_) AddError(std::move(e));
+  };
+
+  // Problems that make the fields unreliable: report them alone.
+  if (reader.problem() != CsvReader::Problem::kNone) {
+    int c = reader.problem_column();
+    bool unclosed = reader.problem() == CsvReader::Problem::kUnclosedQuote;
+    std::string field =
+        static_cast<size_t>(c) <= layout_.names.size() ? layout_.names[c - 1] : std::string();
+    row_errors_.push_back(
+        {file_, line_, c, unclosed ? std::string() : field,
+         unclosed ? std::string() : Printable(fields[c - 1]),
+         unclosed ? "a quoted value is not closed before the end of the file"
+                  : "text after the closing quote",
+         unclosed ? "add the closing quote (\"); write a quote inside a quoted value as \"\""
+                  : "put the whole value inside the quotes, and write a quote inside them as "
+                    "\"\""});
+    finish_bad_row();
+    return;
+  }
+  if (!reader.invalid_utf8_columns().empty()) {
+    for (int c : reader.invalid_utf8_columns()) {
+      std::string field =
+          static_cast<size_t>(c) <= layout_.names.size() ? layout_.names[c - 1] : std::string();
+      row_errors_.push_back({file_, line_, c, field, Printable(fields[c - 1]), "not valid UTF-8",
+                             std::string(kUtf8Fix)});
+    }
+    finish_bad_row();
+    return;
+  }
+  if (fields.size() != layout_.width) {
+    row_errors_.push_back(
+        {file_, line_, 0, "", "",
+         fmt::format("the row has {} {}, but the header has {}", fields.size(),
+                     fields.size() == 1 ? "field" : "fields", layout_.width),
+         "check for a missing or extra comma, and put values that contain commas in quotes "
+         "(\"a, b\")"});
+    finish_bad_row();
+    return;
+  }
+
+  auto get = [&](Role r) -> std::string_view {
+    int c = layout_[r];
+    return c < 0 ? std::string_view() : Trim(fields[static_cast<size_t>(c)]);
+  };
+  const Format format = layout_.format;
+  std::span<const Series> catalogue = SeriesCatalogue();
+
+  // Series.
+  int series = -1;
+  if (format == Format::kIlostatCsv) {
+    std::string_view v = get(Role::kContingency);
+    series = series_.Get(v, [&](std::string_view raw) {
+      const Series* s = FindSeriesByContingency(raw);
+      return s ? static_cast<int>(s - catalogue.data()) : -1;
+    });
+    if (series < 0) {
+      RowProblem(fields, Role::kContingency,
+                 v.empty() ? "the contingency is empty" : "not an SDG 1.3.1 contingency",
+                 fmt::format("use one of {}", ContingencyList()));
+    }
+  } else {
+    std::string_view v = get(Role::kSeries);
+    series = series_.Get(v, [&](std::string_view raw) {
+      const Series* s = FindSeries(raw);
+      return s ? static_cast<int>(s - catalogue.data()) : -1;
+    });
+    if (series < 0) {
+      RowProblem(fields, Role::kSeries,
+                 v.empty() ? "the series is empty" : "not an SDG 1.3.1 series",
+                 fmt::format("use one of the 12 series codes: {}", SeriesCodeList()));
+    }
+  }
+
+  // Economy.
+  int economy = -1;
+  if (layout_.Has(Role::kEconomy)) {
+    std::string_view v = get(Role::kEconomy);
+    economy = economies_.FindIso3(v);
+    if (economy < 0) {
+      int by_name = v.size() > 3 ? economies_.FindByName(v) : -1;
+      bool ilo_region = format == Format::kIlostatCsv && v.size() == 3 &&
+                        (v[0] == 'x' || v[0] == 'X') && ParseWholeNumber(v.substr(1));
+      std::string fix =
+          by_name >= 0 ? fmt::format("write the ISO 3166 alpha-3 code {} for {}",
+                                     economies_[by_name].iso3, Printable(v))
+          : ilo_region
+              ? "this is an ILO region, not an economy; leave ILO's regional estimates out of "
+                "the file, or pass --skip-bad-rows"
+              : "use an ISO 3166 alpha-3 code such as KHM; see `spcoop economies`";
+      RowProblem(fields, Role::kEconomy,
+                 v.empty()
+                     ? "the economy is empty"
+                     : fmt::format("not one of the {} economies spcoop knows", economies_.size()),
+                 fix);
+    } else if (layout_.Has(Role::kM49) && !get(Role::kM49).empty()) {
+      std::string_view m49 = get(Role::kM49);
+      if (economies_.FindM49(m49) != economy) {
+        const Economy& e = economies_[economy];
+        RowProblem(
+            fields, Role::kM49,
+            fmt::format("does not match {} {}, whose M49 code is {}",
+                        layout_.names[static_cast<size_t>(layout_[Role::kEconomy])], e.iso3, e.m49),
+            "correct the iso3 code or the m49 code so that both name the same economy");
+      }
+    }
+  } else {
+    std::string_view v = get(Role::kM49);
+    economy = economies_.FindM49(v);
+    if (economy < 0) {
+      std::string_view name = get(Role::kAreaName);
+      RowProblem(
+          fields, Role::kM49,
+          v.empty()      ? "the area code is empty"
+          : name.empty() ? fmt::format("not the M49 code of one of the {} economies spcoop knows",
+                                       economies_.size())
+                         : fmt::format("'{}' is not one of the {} economies spcoop knows",
+                                       Printable(name), economies_.size()),
+          "keep only rows of ESCAP economies (M49 code 4 = Afghanistan; see `spcoop economies`), "
+          "or pass --skip-bad-rows to leave the others out");
+    }
+  }
+
+  // Sex, age, quantile.
+  const std::optional<std::string>* sex = nullptr;
+  {
+    std::string_view v = get(Role::kSex);
+    sex = &sex_.Get(v, [](std::string_view raw) {
+      return raw.empty() ? std::optional<std::string>("_T") : NormalizeSex(raw);
+    });
+    if (!*sex) RowProblem(fields, Role::kSex, "not a sex code", kSexFix);
+  }
+  const AgeCode* age = nullptr;
+  {
+    std::string_view v = get(Role::kAge);
+    age = &age_.Get(v, [&](std::string_view raw) {
+      AgeCode a;
+      a.code = NormalizeAge(raw);
+      if (a.code)
+        a.id = age_ids_.try_emplace(*a.code, static_cast<int>(age_ids_.size())).first->second;
+      return a;
+    });
+    if (!age->code) RowProblem(fields, Role::kAge, "not an age code", kAgeFix);
+  }
+  const std::optional<std::string>* quantile = nullptr;
+  {
+    std::string_view v = get(Role::kQuantile);
+    quantile = &quantile_.Get(v, [](std::string_view raw) { return NormalizeQuantile(raw); });
+    if (!*quantile) RowProblem(fields, Role::kQuantile, "not a quantile code", kQuantileFix);
+  }
+
+  // Year.
+  int year = 0;
+  {
+    std::string_view v = get(Role::kYear);
+    auto y = ParseWholeNumber(v);
+    if (!y) {
+      RowProblem(fields, Role::kYear, v.empty() ? "the year is empty" : "not a whole number",
+                 "write the year with four digits, such as 2019");
+    } else if (*y < kMinYear || *y > kMaxYear) {
+      RowProblem(fields, Role::kYear, fmt::format("outside {}-{}", kMinYear, kMaxYear),
+                 fmt::format("check the year; spcoop keeps observations from {} to {}", kMinYear,
+                             kMaxYear));
+    } else {
+      year = *y;
+    }
+  }
+
+  // Value.
+  double value = 0;
+  {
+    std::string_view v = get(Role::kValue);
+    auto number = ParseNumber(v);
+    if (!number) {
+      RowProblem(fields, Role::kValue, v.empty() ? "the value is empty" : "not a number",
+                 NotANumberFix(v));
+    } else if (Status s = ValidatePercent(*number); !s.ok()) {
+      // ValidatePercent says "<problem>; <how to fix it>".
+      std::string_view m = s.message();
+      size_t semi = m.find("; ");
+      RowProblem(fields, Role::kValue, std::string(m.substr(0, semi)),
+                 semi == std::string_view::npos ? std::string_view("write a percentage (42.5)")
+                                                : m.substr(semi + 2));
+    } else {
+      value = *number;
+    }
+  }
+
+  // Unit and indicator.
+  if (layout_.Has(Role::kUnit)) {
+    std::string_view v = get(Role::kUnit);
+    if (!v.empty() && !EqualsIgnoreCase(v, "PERCENT") && v != "%") {
+      RowProblem(fields, Role::kUnit, "not PERCENT",
+                 "every SDG 1.3.1 series is a percentage: write PERCENT, or leave the cell empty");
+    }
+  }
+  if (layout_.Has(Role::kIndicator)) {
+    std::string_view v = get(Role::kIndicator);
+    if (!v.empty() && !EqualsIgnoreCase(v, kIlostatIndicator)) {
+      RowProblem(fields, Role::kIndicator, "not the ILOSTAT indicator of SDG 1.3.1",
+                 "keep only rows of SDG_0131_SEX_SOC_RT");
+    }
+  }
+
+  if (!row_errors_.empty()) {
+    finish_bad_row();
+    return;
+  }
+
+  // Duplicate keys: series 4 bits, economy 16, sex 2, age 16, quantile 3, year 8.
+  uint64_t packed = static_cast<uint64_t>(series);
+  packed = (packed << 16) | static_cast<uint64_t>(economy);
+  packed = (packed << 2) | static_cast<uint64_t>(SexIndex(**sex));
+  packed = (packed << 16) | static_cast<uint64_t>(age->id & 0xFFFF);
+  packed = (packed << 3) | static_cast<uint64_t>(QuantileIndex(**quantile));
+  packed = (packed << 8) | static_cast<uint64_t>(year - kMinYear + 1);
+  if (int64_t earlier = keys_->Insert(packed, line_); earlier != 0) {
+    const std::string& iso3 = economies_[economy].iso3;
+    row_errors_.push_back(
+        {file_, line_, 0, "", "",
+         fmt::format("the same key as line {} ({} {} sex {} age {} quantile {} year {})", earlier,
+                     catalogue[static_cast<size_t>(series)].code, iso3, **sex, *age->code,
+                     **quantile, year),
+         "keep one of the two rows"});
+    finish_bad_row();
+    return;
+  }
+
+  Observation& o = out_.rows.emplace_back();
+  o.key.series = catalogue[static_cast<size_t>(series)].code;
+  o.key.economy = economies_[economy].iso3;
+  o.key.sex = **sex;
+  o.key.age = *age->code;
+  o.key.quantile = **quantile;
+  o.key.year = year;
+  o.value = value;
+  o.attributes.unit = "PERCENT";
+  o.attributes.nature = get(Role::kNature);
+  std::string_view source = get(Role::kSource);
+  o.attributes.source = source.empty() ? std::string_view(default_source_) : source;
+  o.attributes.note = get(Role::kNote);
+  for (int c : layout_.extra_notes) {
+    std::string_view note = Trim(fields[static_cast<size_t>(c)]);
+    if (note.empty()) continue;
+    if (!o.attributes.note.empty()) o.attributes.note += "; ";
+    o.attributes.note += note;
+  }
+  o.state = options_.state;
+  out_.row_lines.push_back(line_);
+}
+
+}  // namespace
+
+Result<ParsedFile> Parse(std::string_view data, std::string_view display_name,
+                         std::span<const Economy> economies, const ParseOptions& options) {
+  Parser parser(data, display_name, economies, options);
+  return parser.Run();
+}
+
+}  // namespace spcoop::ingest
