@@ -275,4 +275,40 @@ Status ValidatePercent(double value) {
   return Status::Ok();
 }
 
+Status ValidateTarget(const Target& t) {
+  if (!FindSeries(t.key.series)) {
+    return Status::InvalidArgument(fmt::format(
+        "series '{}' is not an SDG 1.3.1 series; see 'spcoop series' for the 12 codes",
+        t.key.series)).At("series");
+  }
+  if (!NormalizeSex(t.key.sex) || *NormalizeSex(t.key.sex) != t.key.sex) {
+    return Status::InvalidArgument(fmt::format("sex '{}' is not one of _T, F, M", t.key.sex))
+        .At("sex");
+  }
+  if (!ParseAge(t.key.age)) {
+    return Status::InvalidArgument(fmt::format(
+        "age '{}' is not an age code; use _T, Y_GE65, Y0T14 or Y15T64 style codes", t.key.age))
+        .At("age");
+  }
+  if (t.baseline_year < kMinYear || t.baseline_year > 2025) {
+    return Status::InvalidArgument(fmt::format(
+        "baseline year {} is outside {}-2025; the Action Plan's baseline is 2021",
+        t.baseline_year, kMinYear)).At("baseline_year");
+  }
+  auto check = [](double v, const char* field) -> Status {
+    Status s = ValidatePercent(v);
+    if (!s.ok()) return Status(s.code(), fmt::format("{}: {}", field, s.message())).At(field);
+    return s;
+  };
+  SPCOOP_RETURN_IF_ERROR(check(t.baseline_value, "baseline_value"));
+  if (t.interim_2025) SPCOOP_RETURN_IF_ERROR(check(*t.interim_2025, "interim_2025"));
+  SPCOOP_RETURN_IF_ERROR(check(t.target_2030, "target_2030"));
+  if (t.target_2030 < t.baseline_value) {
+    return Status::InvalidArgument(fmt::format(
+        "the 2030 target {} is below the baseline {}; a coverage target plans an increase, so set "
+        "it at or above the baseline", t.target_2030, t.baseline_value)).At("target_2030");
+  }
+  return Status::Ok();
+}
+
 }  // namespace spcoop

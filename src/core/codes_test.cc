@@ -72,3 +72,42 @@ TEST(Codes, PercentMustLieInZeroToHundred) {
 
 }  // namespace
 }  // namespace spcoop
+
+namespace spcoop {
+namespace {
+
+Target ValidTarget() {
+  Target t;
+  t.key = {"KHM", "SI_COV_PENSN", "F", "Y_GE65"};
+  t.baseline_year = 2021;
+  t.baseline_value = 10;
+  t.interim_2025 = 20;
+  t.target_2030 = 40;
+  return t;
+}
+
+TEST(ValidateTarget, AcceptsAPlannedIncrease) { EXPECT_TRUE(ValidateTarget(ValidTarget()).ok()); }
+
+TEST(ValidateTarget, NamesTheFieldThatIsWrong) {
+  Target t = ValidTarget();
+  t.target_2030 = 150;
+  EXPECT_EQ(ValidateTarget(t).location(), "target_2030");
+  t = ValidTarget();
+  t.interim_2025 = -5;
+  EXPECT_EQ(ValidateTarget(t).location(), "interim_2025");
+  t = ValidTarget();
+  t.target_2030 = 5;  // below the baseline of 10
+  EXPECT_EQ(ValidateTarget(t).location(), "target_2030");
+  t = ValidTarget();
+  t.baseline_year = 2027;
+  EXPECT_EQ(ValidateTarget(t).location(), "baseline_year");
+  t = ValidTarget();
+  t.key.sex = "FEMALE";  // must already be normalised to F
+  EXPECT_EQ(ValidateTarget(t).location(), "sex");
+  t = ValidTarget();
+  t.key.series = "SI_POV_DAY1";
+  EXPECT_EQ(ValidateTarget(t).location(), "series");
+}
+
+}  // namespace
+}  // namespace spcoop

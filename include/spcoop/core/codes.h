@@ -54,4 +54,9 @@ const Series* FindSeriesByContingency(std::string_view contingency);
 // or not finite.
 Status ValidatePercent(double value);
 
+// Validates a target's values: series known, codes valid, baseline year in kMinYear..2025,
+// baseline, interim and 2030 values in 0..100, and a 2030 target not below the baseline
+// (coverage targets do not plan a decline). InvalidArgument naming the field otherwise.
+Status ValidateTarget(const Target& target);
+
 }  // namespace spcoop
