@@ -1,0 +1,91 @@
+// Conventions of docs/simulator.md, checked against hand calculations.
+#include "spcoop/simulate/indicators.h"
+
+#include <gtest/gtest.h>
+
+namespace spcoop::simulate {
+namespace {
+
+WeightedDistribution Make(std::initializer_list<double> values,
+                          std::initializer_list<double> weights = {}) {
+  WeightedDistribution d;
+  auto w = weights.begin();
+  for (double v : values) d.Add(v, weights.size() ? *w++ : 1.0);
+  d.Sort();
+  return d;
+}
+
+// The 10-person economy of Grosh et al. (2022), Table 7.3: incomes 6 ... 100, total 306.
+WeightedDistribution Grosh() { return Make({6, 8, 11, 15, 21, 25, 30, 40, 50, 100}); }
+
+TEST(QuantileTest, FirstValueWhoseCumulativeShareExceedsP) {
+  // Values 1,2,3,4 with equal weight: cumulative shares .25 .5 .75 1.
+  WeightedDistribution d = Make({4, 1, 3, 2});
+  EXPECT_EQ(d.Quantile(0.5), 3);   // .5 does not exceed .5; .75 does -> 3
+  EXPECT_EQ(d.Quantile(0.25), 2);  // .25 does not exceed .25 -> next value
+  EXPECT_EQ(d.Quantile(0.1), 1);
+  EXPECT_EQ(d.Quantile(0.99), 4);
+  // Weights 1,2,1 on 10,20,30: shares .25 .75 1.
+  WeightedDistribution w = Make({10, 20, 30}, {1, 2, 1});
+  EXPECT_EQ(w.Quantile(0.5), 20);
+  EXPECT_EQ(w.Quantile(0.75), 30);
+}
+
+TEST(FgtTest, PoorAreStrictlyBelowTheLine) {
+  // Line 20: poor 6, 8, 11, 15 (21 is not). Gaps 14, 12, 9, 5 = 40.
+  // FGT0 = 4/10; FGT1 = (14+12+9+5)/20/10 = 0.2;
+  // FGT2 = (0.7^2 + 0.6^2 + 0.45^2 + 0.25^2)/10 = (0.49+0.36+0.2025+0.0625)/10 = 0.1115.
+  Fgt f = Fgt3(Grosh(), 20);
+  EXPECT_DOUBLE_EQ(f.headcount, 0.4);
+  EXPECT_DOUBLE_EQ(f.gap, 0.2);
+  EXPECT_NEAR(f.severity, 0.1115, 1e-12);
+  EXPECT_DOUBLE_EQ(f.money_gap, 40);
+  // A value equal to the line is not poor: line 15 -> poor 6, 8, 11.
+  EXPECT_DOUBLE_EQ(Fgt3(Grosh(), 15).headcount, 0.3);
+}
+
+TEST(RelativeLineTest, SixtyPercentOfWeightedMedian) {
+  // Median: cumulative shares .1 ... first above .5 is the 6th value, 25. Line = 15.
+  WeightedDistribution d = Grosh();
+  EXPECT_EQ(d.Quantile(0.5), 25);
+  EXPECT_DOUBLE_EQ(Fgt3(d, 0.6 * d.Quantile(0.5)).headcount, 0.3);
+}
+
+TEST(GiniTest, WeightedNoSmallSampleCorrection) {
+  // Sorted formula: G = 2 * sum(i * y_i) / (n * sum y) - (n + 1) / n.
+  // sum i*y = 6+16+33+60+105+150+210+320+450+1000 = 2350; G = 4700/3060 - 1.1 = 0.4359477...
+  EXPECT_NEAR(Gini(Grosh()), 4700.0 / 3060.0 - 1.1, 1e-12);
+  // Weights act as replication: {1 x1, 3 x3} = {1,3,3,3}. Mean 2.5; sum over ordered pairs of
+  // |yi - yj| = 3 pairs x 2 orders x 2 = 12; G = 12 / (2 * 16 * 2.5) = 0.15.
+  EXPECT_NEAR(Gini(Make({1, 3}, {1, 3})), 0.15, 1e-12);
+  EXPECT_NEAR(Gini(Make({5, 5, 5})), 0.0, 1e-12);
+}
+
+TEST(QuintileShareTest, S80S20AndPalmaUseWeightedCutPoints) {
+  // 1..10: Q(0.2) = 3 (first share above .2 is .3), bottom = y <= 3 = 1+2+3 = 6;
+  // Q(0.8) = 9, top = y > 9 = 10. S80/S20 = 10/6.
+  WeightedDistribution d = Make({1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+  EXPECT_NEAR(S80S20(d), 10.0 / 6.0, 1e-12);
+  // 1..20: Q(0.4) = 9 (share .45), bottom = 1+...+9 = 45; Q(0.9) = 19 (share .95), top = 20.
+  WeightedDistribution e;
+  for (int i = 1; i <= 20; ++i) e.Add(i, 1);
+  e.Sort();
+  EXPECT_NEAR(Palma(e), 20.0 / 45.0, 1e-12);
+}
+
+TEST(RmpgTest, GapOfThePoorsMedian) {
+  // Line 20: poor 6, 8, 11, 15; their median (first share above .5) is 11; (20 - 11)/20 = 0.45.
+  EXPECT_NEAR(RelativeMedianPovertyGap(Grosh(), 20), 0.45, 1e-12);
+  EXPECT_EQ(RelativeMedianPovertyGap(Grosh(), 1), 0);  // nobody poor
+}
+
+TEST(WeightedDistributionTest, AppendThenSortEqualsOneDistribution) {
+  WeightedDistribution a = Make({1, 5}), b = Make({3, 2});
+  a.Append(b);
+  a.Sort();
+  EXPECT_EQ(a.Quantile(0.5), 3);
+  EXPECT_DOUBLE_EQ(a.total_value(), 11);
+}
+
+}  // namespace
+}  // namespace spcoop::simulate

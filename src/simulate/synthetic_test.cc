@@ -1,0 +1,133 @@
+#include "spcoop/simulate/synthetic.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "spcoop/simulate/indicators.h"
+
+namespace spcoop::simulate {
+namespace {
+
+ReferenceFigures Ref(const char* iso3) {
+  auto ref = ReadReferenceFiguresCsv(SPCOOP_REFERENCE_DIR, iso3);
+  EXPECT_TRUE(ref.has_value()) << ref.error().ToString();
+  return ref ? *ref : ReferenceFigures{};
+}
+
+// Published targets, read from data/reference/poverty_sdg_1_1_1_1_2_1.csv by hand:
+//   LAO SI_POV_DAY1 2012 = 23%, BGD 2016 = 15%, IDN 2018 = 5%, PHL 2015 = 6%.
+struct Target {
+  const char* iso3;
+  int year;
+  double headcount_pct;
+};
+
+class CalibrationTest : public testing::TestWithParam<Target> {};
+
+TEST_P(CalibrationTest, HeadcountMeanAndAgeStructureAreMet) {
+  const Target t = GetParam();
+  const ReferenceFigures ref = Ref(t.iso3);
+  SyntheticOptions opt;
+  opt.persons = 50000;
+  opt.seed = 3;
+  auto src = MakeSyntheticSource(ref, opt);
+  ASSERT_TRUE(src.has_value()) << src.error().ToString();
+  const PopulationInfo& info = (*src)->info();
+  EXPECT_TRUE(info.synthetic);
+  EXPECT_EQ(info.year, t.year);
+  EXPECT_DOUBLE_EQ(info.international_line, 1.90 * 365);
+  auto pop = (*src)->Chunk(0);
+  ASSERT_TRUE(pop.has_value());
+  ASSERT_EQ(pop->persons(), 50000);
+
+  // Headcount at $1.90 within 0.5 points of the published value.
+  WeightedDistribution d;
+  for (int64_t h = 0; h < pop->households(); ++h)
+    d.Add(pop->welfare[h], pop->weight[h] * pop->size[h]);
+  d.Sort();
+  EXPECT_NEAR(100 * Fgt3(d, info.international_line).headcount, t.headcount_pct, 0.5);
+  // Mean welfare = 50% of GDP per capita (2011 PPP).
+  EXPECT_NEAR(d.Mean() / info.gdp_per_capita, 0.5, 1e-6);
+
+  // Age/sex structure within 0.1 points of WPP's for every sex x 5-year group.
+  const AgeSexTable& wpp = ref.population.at((*src)->calibration().population_year);
+  double total = 0;
+  for (double v : wpp) total += v;
+  std::array<double, 42> count{};
+  for (int64_t i = 0; i < pop->persons(); ++i) {
+    const int g = std::min(pop->age[i] / 5, 20);
+    count[(pop->sex[i] == Sex::kFemale ? 0 : 21) + g] += 1;
+  }
+  for (int g = 0; g < 42; ++g) {
+    EXPECT_NEAR(100 * count[g] / 50000.0, 100 * wpp[g] / total, 0.1) << "group " << g;
+  }
+  // Weights add up to the WPP population.
+  EXPECT_NEAR(info.population_total, total, 1e-6 * total);
+  // The national line, when derived, reproduces SI_POV_NAHC on the same data.
+  if (info.national_line) {
+    EXPECT_NEAR(Fgt3(d, *info.national_line).headcount, *(*src)->calibration().national_headcount,
+                0.005);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Economies, CalibrationTest,
+                         testing::Values(Target{"LAO", 2012, 23}, Target{"BGD", 2016, 15},
+                                         Target{"IDN", 2018, 5}, Target{"PHL", 2015, 6}));
+
+TEST(SyntheticTest, KhmUsesTheFlaggedFallback) {
+  // KHM has no SI_POV_DAY1; its latest SI_POV_NAHC is 17.7% (2012).
+  auto src = MakeSyntheticSource(Ref("KHM"), {});
+  ASSERT_TRUE(src.has_value()) << src.error().ToString();
+  EXPECT_TRUE((*src)->calibration().fallback);
+  EXPECT_EQ((*src)->info().year, 2012);
+  bool flagged = false;
+  for (const auto& a : (*src)->info().assumptions) flagged = flagged || a.find("FALLBACK") == 0;
+  EXPECT_TRUE(flagged);
+  auto pop = (*src)->Chunk(0);
+  ASSERT_TRUE(pop.has_value());
+  WeightedDistribution d;
+  for (int64_t h = 0; h < pop->households(); ++h)
+    d.Add(pop->welfare[h], pop->weight[h] * pop->size[h]);
+  d.Sort();
+  ASSERT_TRUE((*src)->info().national_line.has_value());
+  EXPECT_NEAR(100 * Fgt3(d, *(*src)->info().national_line).headcount, 17.7, 0.5);
+  // Gini of the log-normal with the assumed 0.36, up to sampling.
+  EXPECT_NEAR(Gini(d), 0.36, 0.02);
+}
+
+TEST(SyntheticTest, MissingDataIsNamed) {
+  // PRK has no IMF WEO data at all.
+  auto prk = MakeSyntheticSource(Ref("PRK"), {});
+  ASSERT_FALSE(prk.has_value());
+  EXPECT_NE(prk.error().message().find("PPPPC"), std::string::npos) << prk.error().ToString();
+  // SGP has WEO data but neither poverty series.
+  auto sgp = MakeSyntheticSource(Ref("SGP"), {});
+  ASSERT_FALSE(sgp.has_value());
+  EXPECT_NE(sgp.error().message().find("SI_POV_DAY1"), std::string::npos);
+  EXPECT_NE(sgp.error().message().find("SI_POV_NAHC"), std::string::npos);
+  // An unknown code.
+  EXPECT_FALSE(ReadReferenceFiguresCsv(SPCOOP_REFERENCE_DIR, "XXX").has_value());
+  // Size limits.
+  SyntheticOptions tiny;
+  tiny.persons = 9999;
+  EXPECT_FALSE(MakeSyntheticSource(Ref("LAO"), tiny).has_value());
+}
+
+TEST(SyntheticTest, DeterministicFromTheSeed) {
+  const ReferenceFigures ref = Ref("LAO");
+  SyntheticOptions a;
+  a.persons = 20000;
+  a.seed = 5;
+  auto s1 = MakeSyntheticSource(ref, a), s2 = MakeSyntheticSource(ref, a);
+  a.seed = 6;
+  auto s3 = MakeSyntheticSource(ref, a);
+  auto p1 = (*s1)->Chunk(0), p2 = (*s2)->Chunk(0), p3 = (*s3)->Chunk(0);
+  EXPECT_EQ(p1->welfare, p2->welfare);
+  EXPECT_EQ(p1->age, p2->age);
+  EXPECT_NE(p1->welfare, p3->welfare);
+  EXPECT_EQ((*s1)->info().data_hash, (*s2)->info().data_hash);
+}
+
+}  // namespace
+}  // namespace spcoop::simulate
