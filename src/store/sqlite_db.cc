@@ -104,7 +104,8 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   sqlite3_busy_timeout(raw, 10000);
   sqlite3_extended_result_codes(raw, 1);
   SPCOOP_RETURN_IF_ERROR(db->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+      "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
   return db;
 }
 

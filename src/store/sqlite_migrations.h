@@ -64,26 +64,25 @@ CREATE TABLE obs_key (
   UNIQUE (series, economy, sex, age, quantile)
 );
 
--- Append-only: every write of an observation is a new row here.
+-- Append-only: every write of an observation is a new row here. Clustered by key, year and
+-- revision id, so one import row is one B-tree insert, a key's history is one range scan, and
+-- its current value is the last row of that range. Ids come from `sequence`, under the write lock.
 CREATE TABLE obs_revision (
-  id INTEGER PRIMARY KEY,
   key_id INTEGER NOT NULL REFERENCES obs_key(id),
   year INTEGER NOT NULL,
+  id INTEGER NOT NULL,
   value REAL,
   deleted INTEGER NOT NULL DEFAULT 0,
   unit TEXT NOT NULL, nature TEXT NOT NULL, source TEXT NOT NULL, note TEXT NOT NULL,
   state TEXT NOT NULL,
   author TEXT NOT NULL, origin TEXT NOT NULL, reason TEXT NOT NULL,
   recorded_at TEXT NOT NULL,
-  import_id INTEGER REFERENCES import_batch(id)
-);
-CREATE INDEX obs_revision_by_key ON obs_revision (key_id, year, id);
-
--- The latest revision of each key: an index over obs_revision, kept in the same transaction.
-CREATE TABLE obs_current (
-  key_id INTEGER NOT NULL, year INTEGER NOT NULL, revision_id INTEGER NOT NULL,
-  PRIMARY KEY (key_id, year)
+  import_id INTEGER REFERENCES import_batch(id),
+  PRIMARY KEY (key_id, year, id)
 ) WITHOUT ROWID;
+
+CREATE TABLE sequence (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO sequence (name, value) VALUES ('obs_revision', 0);
 
 CREATE TRIGGER obs_revision_append_only_u BEFORE UPDATE ON obs_revision
 BEGIN SELECT RAISE(ABORT, 'obs_revision is append-only'); END;

@@ -287,11 +287,11 @@ class SqliteStore final : public Store {
                             db_->Prepare("INSERT INTO obs_key (series, economy, sex, age, "
                                          "quantile) VALUES (?,?,?,?,?)"));
     SPCOOP_ASSIGN_OR_RETURN(
-        auto sel, db_->Prepare("SELECT r.value, r.deleted, r.unit, r.nature, r.source, r.note, "
-                               "r.state FROM obs_current c JOIN obs_revision r ON r.id = "
-                               "c.revision_id WHERE c.key_id = ? AND c.year = ?"));
+        auto sel, db_->Prepare("SELECT value, deleted, unit, nature, source, note, state FROM "
+                               "obs_revision WHERE key_id = ? AND year = ? ORDER BY id DESC "
+                               "LIMIT 1"));
     SPCOOP_ASSIGN_OR_RETURN(auto ins_rev, PrepareInsertRevision());
-    SPCOOP_ASSIGN_OR_RETURN(auto upsert, PrepareUpsertCurrent());
+    SPCOOP_ASSIGN_OR_RETURN(int64_t next_id, NextRevisionId());
 
     std::unordered_set<int64_t> seen;
     seen.reserve(rows.size() * 2);
@@ -342,13 +342,11 @@ class SqliteStore final : public Store {
         continue;
       }
       ++(change == RowChange::kAdded ? record.added : record.changed);
-      SPCOOP_ASSIGN_OR_RETURN(int64_t rev_id,
-                              InsertRevision(ins_rev, key_id, k.year, o.value, false, o.attributes,
-                                             o.state, record.provenance, record.recorded_at,
-                                             record.id));
-      upsert.Bind(1, key_id).Bind(2, k.year).Bind(3, rev_id);
-      SPCOOP_RETURN_IF_ERROR(upsert.Run());
+      SPCOOP_RETURN_IF_ERROR(InsertRevision(ins_rev, key_id, k.year, next_id++, o.value, false,
+                                            o.attributes, o.state, record.provenance,
+                                            record.recorded_at, record.id));
     }
+    SPCOOP_RETURN_IF_ERROR(SaveRevisionId(next_id));
     SPCOOP_ASSIGN_OR_RETURN(auto upd_batch,
                             db_->Prepare("UPDATE import_batch SET origin = ?, rows = ?, added = ?, "
                                          "changed = ?, unchanged = ?, skipped = ? WHERE id = ?"));
@@ -365,10 +363,9 @@ class SqliteStore final : public Store {
     std::vector<std::string> binds;
     std::string where = ObservationWhere(f, binds);
     std::string sql =
-        "SELECT k.series, k.economy, k.sex, k.age, k.quantile, c.year, r.value, r.unit, r.nature, "
-        "r.source, r.note, r.id, r.state FROM obs_current c JOIN obs_key k ON k.id = c.key_id "
-        "JOIN obs_revision r ON r.id = c.revision_id" +
-        where + " ORDER BY k.series, k.economy, k.sex, k.age, k.quantile, c.year";
+        "SELECT k.series, k.economy, k.sex, k.age, k.quantile, r.year, r.value, r.unit, r.nature, "
+        "r.source, r.note, r.id, r.state FROM obs_key k JOIN obs_revision r ON r.key_id = k.id" +
+        where + " ORDER BY k.series, k.economy, k.sex, k.age, k.quantile, r.year";
     if (f.limit > 0) sql += fmt::format(" LIMIT {} OFFSET {}", f.limit, f.offset);
     SPCOOP_ASSIGN_OR_RETURN(auto st, db_->Prepare(sql));
     BindAll(st, binds);
@@ -392,9 +389,8 @@ class SqliteStore final : public Store {
     std::vector<std::string> binds;
     std::string where = ObservationWhere(f, binds);
     SPCOOP_ASSIGN_OR_RETURN(
-        auto st, db_->Prepare("SELECT COUNT(*) FROM obs_current c JOIN obs_key k ON k.id = "
-                              "c.key_id JOIN obs_revision r ON r.id = c.revision_id" +
-                              where));
+        auto st, db_->Prepare("SELECT COUNT(*) FROM obs_key k JOIN obs_revision r ON r.key_id = "
+                              "k.id" + where));
     BindAll(st, binds);
     SPCOOP_ASSIGN_OR_RETURN(bool row, st.Step());
     return row ? st.Int(0) : 0;
@@ -434,10 +430,10 @@ class SqliteStore final : public Store {
     SPCOOP_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
     SPCOOP_ASSIGN_OR_RETURN(
         auto sel,
-        db_->Prepare("SELECT c.key_id, r.deleted, r.unit, r.nature, r.source, r.note, r.state "
-                     "FROM obs_current c JOIN obs_key k ON k.id = c.key_id JOIN obs_revision r "
-                     "ON r.id = c.revision_id WHERE k.series = ? AND k.economy = ? AND k.sex = ? "
-                     "AND k.age = ? AND k.quantile = ? AND c.year = ?"));
+        db_->Prepare("SELECT r.key_id, r.deleted, r.unit, r.nature, r.source, r.note, r.state "
+                     "FROM obs_key k JOIN obs_revision r ON r.key_id = k.id WHERE k.series = ? "
+                     "AND k.economy = ? AND k.sex = ? AND k.age = ? AND k.quantile = ? AND "
+                     "r.year = ? ORDER BY r.id DESC LIMIT 1"));
     sel.Bind(1, key.series).Bind(2, key.economy).Bind(3, key.sex).Bind(4, key.age);
     sel.Bind(5, key.quantile).Bind(6, key.year);
     SPCOOP_ASSIGN_OR_RETURN(bool found, sel.Step());
@@ -458,11 +454,10 @@ class SqliteStore final : public Store {
     r.provenance = provenance;
     r.recorded_at = NowUtc();
     SPCOOP_ASSIGN_OR_RETURN(auto ins_rev, PrepareInsertRevision());
-    SPCOOP_ASSIGN_OR_RETURN(r.id, InsertRevision(ins_rev, key_id, key.year, std::nullopt, true,
-                                                 attrs, state, provenance, r.recorded_at, 0));
-    SPCOOP_ASSIGN_OR_RETURN(auto upsert, PrepareUpsertCurrent());
-    upsert.Bind(1, key_id).Bind(2, key.year).Bind(3, r.id);
-    SPCOOP_RETURN_IF_ERROR(upsert.Run());
+    SPCOOP_ASSIGN_OR_RETURN(r.id, NextRevisionId());
+    SPCOOP_RETURN_IF_ERROR(InsertRevision(ins_rev, key_id, key.year, r.id, std::nullopt, true,
+                                          attrs, state, provenance, r.recorded_at, 0));
+    SPCOOP_RETURN_IF_ERROR(SaveRevisionId(r.id + 1));
     SPCOOP_RETURN_IF_ERROR(tx.Commit());
     return r;
   }
@@ -563,15 +558,18 @@ class SqliteStore final : public Store {
 
   static std::string ObservationWhere(const ObservationFilter& f,
                                       std::vector<std::string>& binds) {
-    std::string where = " WHERE r.deleted = 0";
+    // The current revision of a key is its highest id; a deletion hides the key.
+    std::string where =
+        " WHERE r.id = (SELECT MAX(x.id) FROM obs_revision x WHERE x.key_id = r.key_id AND "
+        "x.year = r.year) AND r.deleted = 0";
     AddIn(where, binds, "k.series", f.series);
     AddIn(where, binds, "k.economy", f.economies);
     AddEq(where, binds, "k.sex", f.sex);
     AddEq(where, binds, "k.age", f.age);
     AddEq(where, binds, "k.quantile", f.quantile);
     // Years are integers validated by the caller's types, so they are inlined safely.
-    if (f.year_from) where += fmt::format(" AND c.year >= {}", *f.year_from);
-    if (f.year_to) where += fmt::format(" AND c.year <= {}", *f.year_to);
+    if (f.year_from) where += fmt::format(" AND r.year >= {}", *f.year_from);
+    if (f.year_to) where += fmt::format(" AND r.year <= {}", *f.year_to);
     return where;
   }
 
@@ -590,32 +588,42 @@ class SqliteStore final : public Store {
 
   Result<Statement> PrepareInsertRevision() {
     return db_->Prepare(
-        "INSERT INTO obs_revision (key_id, year, value, deleted, unit, nature, source, note, "
+        "INSERT INTO obs_revision (key_id, year, id, value, deleted, unit, nature, source, note, "
         "state, author, origin, reason, recorded_at, import_id) VALUES "
-        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   }
 
-  Result<Statement> PrepareUpsertCurrent() {
-    return db_->Prepare(
-        "INSERT INTO obs_current (key_id, year, revision_id) VALUES (?,?,?) ON CONFLICT "
-        "(key_id, year) DO UPDATE SET revision_id = excluded.revision_id");
+  // The id the next revision gets. Call inside the write transaction.
+  Result<int64_t> NextRevisionId() {
+    SPCOOP_ASSIGN_OR_RETURN(auto st,
+                            db_->Prepare("SELECT value FROM sequence WHERE name = 'obs_revision'"));
+    SPCOOP_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Err(Status::DataLoss("the revision sequence is missing from the database"));
+    return st.Int(0) + 1;
   }
 
-  Result<int64_t> InsertRevision(Statement& st, int64_t key_id, int year,
-                                 std::optional<double> value, bool deleted, const Attributes& a,
-                                 State state, const Provenance& p, const std::string& at,
-                                 int64_t import_id) {
-    st.Bind(1, key_id).Bind(2, year).Bind(3, value).Bind(4, deleted ? 1 : 0);
-    st.Bind(5, a.unit).Bind(6, a.nature).Bind(7, a.source).Bind(8, a.note);
-    st.Bind(9, StateName(state)).Bind(10, p.author).Bind(11, p.origin).Bind(12, p.reason);
-    st.Bind(13, at);
+  // Records that ids below `next` are used.
+  Status SaveRevisionId(int64_t next) {
+    SPCOOP_ASSIGN_OR_RETURN(
+        auto st, db_->Prepare("UPDATE sequence SET value = ? WHERE name = 'obs_revision'"));
+    st.Bind(1, next - 1);
+    return st.Run();
+  }
+
+  Status InsertRevision(Statement& st, int64_t key_id, int year, int64_t id,
+                        std::optional<double> value, bool deleted, const Attributes& a,
+                        State state, const Provenance& p, const std::string& at,
+                        int64_t import_id) {
+    st.Bind(1, key_id).Bind(2, year).Bind(3, id).Bind(4, value).Bind(5, deleted ? 1 : 0);
+    st.Bind(6, a.unit).Bind(7, a.nature).Bind(8, a.source).Bind(9, a.note);
+    st.Bind(10, StateName(state)).Bind(11, p.author).Bind(12, p.origin).Bind(13, p.reason);
+    st.Bind(14, at);
     if (import_id > 0) {
-      st.Bind(14, import_id);
+      st.Bind(15, import_id);
     } else {
-      st.BindNull(14);
+      st.BindNull(15);
     }
-    SPCOOP_RETURN_IF_ERROR(st.Run());
-    return sqlite3_last_insert_rowid(db_->raw());
+    return st.Run();
   }
 
   Result<Target> InsertTarget(const Target& t, const Provenance& p, bool deleted) {
