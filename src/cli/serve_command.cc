@@ -1,0 +1,52 @@
+// spcoop serve — the HTTP API (and the web app when built).
+#include <csignal>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "common.h"
+#include "spcoop/server/server.h"
+
+namespace spcoop::cli {
+namespace {
+
+server::Server* g_running = nullptr;
+
+void OnSignal(int) {
+  if (g_running) g_running->Stop();
+}
+
+int RunServe(const GlobalOptions& g, server::ServerOptions opt) {
+  opt.database = g.database;
+  if (auto store = OpenDatabase(g); !store) return Fail(store.error());
+  auto srv = server::Server::Create(opt);
+  if (!srv) return Fail(srv.error());
+  if (Status s = (*srv)->Bind(); !s.ok()) return Fail(s);
+  std::cerr << fmt::format("spcoop: serving {} on http://{}:{}/ (API at /api/v1); Ctrl-C stops\n",
+                           DisplayUri(g.database), opt.host, (*srv)->port());
+  g_running = srv->get();
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  Status s = (*srv)->Listen();
+  g_running = nullptr;
+  if (!s.ok()) return Fail(s);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, GlobalOptions& g, Action& action) {
+  auto opt = std::make_shared<server::ServerOptions>();
+  auto* cmd = app.add_subcommand("serve", "Serve the HTTP API (docs/http.md)");
+  cmd->add_option("--host", opt->host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--port", opt->port, "Port (0 = any free port)")->capture_default_str();
+  cmd->add_option("--threads", opt->threads, "Worker threads")->capture_default_str();
+  cmd->add_option("--max-body", opt->max_body_bytes, "Largest request body, bytes")
+      ->capture_default_str();
+  cmd->add_option("--max-page-size", opt->max_page_size, "Largest page of observations")
+      ->capture_default_str();
+  cmd->add_option("--web", opt->web_root, "Folder of the built web app to serve at /");
+  cmd->callback([&g, &action, opt] { action = [&g, opt] { return RunServe(g, *opt); }; });
+}
+
+}  // namespace spcoop::cli
