@@ -1,0 +1,41 @@
+// Internal to spcoop::server: the routes of /api/v1 (docs/http.md), written against plain
+// request/response values so they know nothing of the HTTP library.
+//
+//   StorePool pool("var/spcoop.db", 8);
+//   Api api(pool, {.max_page_size = 1000, .default_page_size = 100});
+//   HttpResponse r = api.Handle({"GET", "/api/v1/economies/KHM", {}});
+//
+// Handle() answers every path under /api: a route's JSON, or a JSON error (404 unknown route,
+// 405 wrong method, 400/404 for bad parameters, the store's errors mapped by HttpStatusFor()).
+// It may throw only what the store or analysis throw unexpectedly (std::bad_alloc, ...); the
+// dispatcher in server.cc catches that. Thread-safe: each call leases its own store connection.
+#pragma once
+
+#include <string_view>
+
+#include "http.h"
+#include "store_pool.h"
+
+namespace spcoop::server {
+
+struct ApiLimits {
+  int max_page_size = 1000;
+  int default_page_size = 100;
+};
+
+inline constexpr std::string_view kApiPrefix = "/api/v1";
+
+// True for "/api" and every path below it: the paths Api::Handle() answers.
+bool IsApiPath(std::string_view path);
+
+class Api {
+ public:
+  Api(StorePool& pool, ApiLimits limits) : pool_(pool), limits_(limits) {}
+  HttpResponse Handle(const HttpRequest& request) const;
+
+ private:
+  StorePool& pool_;
+  const ApiLimits limits_;
+};
+
+}  // namespace spcoop::server
