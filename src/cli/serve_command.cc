@@ -45,6 +45,15 @@ void AddServeCommand(CLI::App& app, GlobalOptions& g, Action& action) {
       ->capture_default_str();
   cmd->add_option("--max-page-size", opt->max_page_size, "Largest page of observations")
       ->capture_default_str();
+  cmd->add_option("--read-timeout", opt->read_timeout_seconds, "Seconds a client may take to send")
+      ->capture_default_str();
+  cmd->add_option("--write-timeout", opt->write_timeout_seconds,
+                  "Seconds a client may take to receive")
+      ->capture_default_str();
+  cmd->add_option("--max-query-params", opt->max_query_params, "Most query parameters per request")
+      ->capture_default_str();
+  cmd->add_flag("--no-log", [opt](int64_t) { opt->log_requests = false; },
+                "Do not log one line per request");
   cmd->add_option("--web", opt->web_root, "Folder of the built web app to serve at /");
   cmd->callback([&g, &action, opt] { action = [&g, opt] { return RunServe(g, *opt); }; });
 }
