@@ -86,10 +86,17 @@ int RunImport(const GlobalOptions& g, const ImportArgs& a) {
     req.dry_run = a.dry_run;
     req.skip_bad_rows = a.skip_bad_rows;
     req.provenance = {CliAuthor(), "", a.reason.empty() ? "imported with spcoop import" : a.reason};
-    ProgressBar bar(fs::path(file).filename().string(), g.quiet);
+    std::string name = fs::path(file).filename().string();
+    ProgressBar bar("reading " + name, g.quiet);
+    ProgressBar writing("writing " + name, g.quiet, ProgressBar::Unit::kRows);
     req.parse.progress = [&](int64_t done, int64_t total) { bar.Update(done, total); };
+    req.write_progress = [&](int64_t done, int64_t total) {
+      bar.Finish();
+      writing.Update(done, total);
+    };
     auto report = ingest::ImportFile(**store, req);
     bar.Finish();
+    writing.Finish();
     if (!report) {
       rc = Fail(report.error());
       continue;

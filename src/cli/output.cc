@@ -132,8 +132,8 @@ void Table::Print(std::ostream& out, OutputFormat format) const {
   if (rows_.empty()) out << "(no rows)\n";
 }
 
-ProgressBar::ProgressBar(std::string label, bool quiet)
-    : label_(std::move(label)), enabled_(!quiet && isatty(STDERR_FILENO)) {}
+ProgressBar::ProgressBar(std::string label, bool quiet, Unit unit)
+    : label_(std::move(label)), enabled_(!quiet && isatty(STDERR_FILENO)), unit_(unit) {}
 
 ProgressBar::~ProgressBar() { Finish(); }
 
@@ -149,8 +149,10 @@ void ProgressBar::Update(int64_t done, int64_t total) {
   int filled = static_cast<int>(frac * kWidth);
   std::string bar(filled, '=');
   if (filled < kWidth) bar += '>' + std::string(kWidth - filled - 1, ' ');
-  std::cerr << fmt::format("\r{} [{}] {:3.0f}% {:.1f}/{:.1f} MB", label_, bar, frac * 100,
-                           done / 1e6, total / 1e6)
+  std::string amount = unit_ == Unit::kBytes
+                           ? fmt::format("{:.1f}/{:.1f} MB", done / 1e6, total / 1e6)
+                           : fmt::format("{}/{} rows", done, total);
+  std::cerr << fmt::format("\r{} [{}] {:3.0f}% {}", label_, bar, frac * 100, amount)
             << std::flush;
   drawn_ = true;
 }

@@ -51,11 +51,13 @@ class Table {
 // Display width of UTF-8 text in a terminal (wide CJK characters count two columns).
 size_t DisplayWidth(const std::string& s);
 
-// Draws "label [=====>    ] 45% 12.3 MB/27.0 MB" on stderr when stderr is a terminal; silent
-// otherwise or when quiet. Call Update() often; it redraws at most ten times a second.
+// Draws "label [=====>    ] 45% 12.3/27.0 MB" (or "... 450000/1000000 rows") on stderr when
+// stderr is a terminal; silent otherwise or when quiet. Call Update() often; it redraws at most
+// ten times a second.
 class ProgressBar {
  public:
-  ProgressBar(std::string label, bool quiet);
+  enum class Unit { kBytes, kRows };
+  ProgressBar(std::string label, bool quiet, Unit unit = Unit::kBytes);
   ~ProgressBar();
   void Update(int64_t done, int64_t total);
   void Finish();
@@ -63,6 +65,7 @@ class ProgressBar {
  private:
   std::string label_;
   bool enabled_;
+  Unit unit_;
   int64_t last_draw_ms_ = 0;
   bool drawn_ = false;
 };

@@ -149,7 +149,8 @@ Result<ImportReport> ImportData(Store& store, std::string_view data, std::string
   record.provenance = request.provenance;
   record.skipped = parsed.bad_rows;
   SPCOOP_ASSIGN_OR_RETURN(report.record,
-                          store.ApplyImport(std::move(record), parsed.rows, {request.dry_run}));
+                          store.ApplyImport(std::move(record), parsed.rows,
+                                            {request.dry_run, request.write_progress}));
   if (request.dry_run) report.record.id = 0;
   report.skipped = std::move(parsed.errors);
   return report;

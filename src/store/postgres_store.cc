@@ -628,7 +628,12 @@ class PostgresStore final : public Store {
       if (changes) changes->clear();
       if (!rows.empty()) {
         tx.exec0(std::string(kCreateImportTables));
+        const auto total = static_cast<int64_t>(rows.size());
+        if (options.progress) options.progress(0, total);
         CopyImport(tx, rows, enc);
+        // COPY is the client's share of the work; the set-based statements below run on the
+        // server without intermediate progress, so report half way here.
+        if (options.progress) options.progress(total / 2, total);
         if (rows.size() > kAnalyzeThreshold) {
           // Big imports hash-join a million rows or more: give them room unless the connection
           // already has more, and let the planner see the temporary tables' sizes.
@@ -645,6 +650,7 @@ class PostgresStore final : public Store {
                           record.id);
         }
         SPCOOP_RETURN_IF_ERROR(ReadChanges(tx, rows.size(), record, changes));
+        if (options.progress) options.progress(total, total);
       }
       tx.exec_params0(
           "UPDATE import_batch SET origin = $1, rows = $2, added = $3, changed = $4, "

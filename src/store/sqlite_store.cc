@@ -301,7 +301,10 @@ class SqliteStore final : public Store {
     }
     record.rows = static_cast<int64_t>(rows.size());
     record.added = record.changed = record.unchanged = 0;
+    const auto total = static_cast<int64_t>(rows.size());
+    int64_t done = 0;
     for (const Observation& o : rows) {
+      if (options.progress && (++done & 0x3fff) == 0) options.progress(done, total);
       const ObservationKey& k = o.key;
       std::string ks = KeyString(k.series, k.economy, k.sex, k.age, k.quantile);
       int64_t key_id;
@@ -347,6 +350,7 @@ class SqliteStore final : public Store {
                                             record.recorded_at, record.id));
     }
     SPCOOP_RETURN_IF_ERROR(SaveRevisionId(next_id));
+    if (options.progress) options.progress(total, total);
     SPCOOP_ASSIGN_OR_RETURN(auto upd_batch,
                             db_->Prepare("UPDATE import_batch SET origin = ?, rows = ?, added = ?, "
                                          "changed = ?, unchanged = ?, skipped = ? WHERE id = ?"));

@@ -203,6 +203,18 @@ TEST_P(StoreTest, AttributeChangeIsAChange) {
   EXPECT_EQ(r->changed, 1);
 }
 
+TEST_P(StoreTest, ImportReportsWriteProgressEndingAtTheRowCount) {
+  std::vector<Observation> rows;
+  for (int y = 1990; y <= 2035; ++y) rows.push_back(Obs(y, 50));
+  std::vector<std::pair<int64_t, int64_t>> calls;
+  ImportOptions options;
+  options.progress = [&](int64_t done, int64_t total) { calls.emplace_back(done, total); };
+  ASSERT_TRUE(store_->ApplyImport(Record(), rows, options));
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(calls.back(), std::make_pair(int64_t{46}, int64_t{46}));
+  for (size_t i = 1; i < calls.size(); ++i) EXPECT_LE(calls[i - 1].first, calls[i].first);
+}
+
 TEST_P(StoreTest, DryRunWritesNothing) {
   ImportOptions dry;
   dry.dry_run = true;

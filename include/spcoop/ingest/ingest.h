@@ -108,6 +108,8 @@ struct ImportRequest {
   std::string vintage;    // e.g. "2020-10-19"
   bool dry_run = false;
   bool skip_bad_rows = false;
+  // Progress of the write phase, in rows (reading reports through parse.progress, in bytes).
+  ProgressFn write_progress;
 };
 
 struct ImportReport {

@@ -17,6 +17,7 @@
 //   connection); several connections, and several processes, may share one database.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -57,6 +58,8 @@ struct TargetFilter {
 struct ImportOptions {
   // Compute counts and return them, but write nothing (the transaction is rolled back).
   bool dry_run = false;
+  // Called from the calling thread as rows are written: rows done, rows in all. Optional.
+  std::function<void(int64_t done, int64_t total)> progress;
 };
 
 // What ApplyImport() decided for one row.
