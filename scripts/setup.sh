@@ -12,6 +12,7 @@ packages=(
   libyaml-cpp-dev libreadstat-dev r-base-core r-cran-laeken  # simulate: rules, .dta/.sav, bench peer
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 curl
+  libxml2-utils  # xmllint: sdmx_test validates SDMX-ML against the official schemas
   libpqxx-dev libpq-dev postgresql-15  # PostgreSQL backend; the server for its tests
 )
 

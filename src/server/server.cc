@@ -34,6 +34,7 @@
 
 #include "api.h"
 #include "http.h"
+#include "sdmx_routes.h"
 #include "store_pool.h"
 
 namespace spcoop::server {
@@ -426,6 +427,12 @@ HandlerResponse HttpServer::CheckLimits(const httplib::Request& req, httplib::Re
 }
 
 HandlerResponse HttpServer::Answer(const httplib::Request& req, httplib::Response& res) {
+  if (IsSdmxPath(req.path)) {
+    HttpRequest request{req.method, req.path, {}};
+    request.query.assign(req.params.begin(), req.params.end());
+    Apply(HandleSdmx(*pool_, request, req.get_header_value("Accept")), res);
+    return HandlerResponse::Handled;
+  }
   if (IsApiPath(req.path)) {
     HttpRequest request{req.method, req.path, {}};
     request.query.assign(req.params.begin(), req.params.end());

@@ -1,0 +1,109 @@
+// spcoop/sdmx/sdmx.h — an SDMX 2.1 REST data provider for SDG 1.3.1 coverage (docs/sdmx.md).
+//
+//   sdmx::Request req{"data/SPP,DF_SP_COV,1.0/A.G.SI_COV_BENFTS.116../all",
+//                     {{"startPeriod", "2015"}}, "application/xml"};
+//   sdmx::Response r = sdmx::Handle(store, req);  // r.status 200, GenericData XML in r.body
+//
+// Pure functions: request values in, {status, content type, body} out. No HTTP library here;
+// src/server/sdmx_routes.cc adapts them to the server. One dataflow SPP:DF_SP_COV(1.0) with
+// data structure SPP:DSD_SP_COV(1.0): dimensions FREQ, REPORTING_TYPE, SERIES, REF_AREA (UN M49
+// numeric), SEX, AGE, then TIME_PERIOD; attributes UNIT_MEASURE, UNIT_MULT (series level),
+// OBS_STATUS, NATURE, SOURCE_DETAIL (observation level). Thread-safe as long as each call gets
+// its own Store.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "spcoop/core/status.h"
+#include "spcoop/core/types.h"
+#include "spcoop/store/store.h"
+
+namespace spcoop::sdmx {
+
+inline constexpr std::string_view kAgency = "SPP";
+inline constexpr std::string_view kDataflowId = "DF_SP_COV";
+inline constexpr std::string_view kDsdId = "DSD_SP_COV";
+inline constexpr std::string_view kVersion = "1.0";
+inline constexpr std::string_view kConceptSchemeId = "CS_SP";
+// REPORTING_TYPE of every observation served today: the reference imports come from the global
+// database and ILOSTAT ("G"). "N" is reserved for national edits (not yet distinguished).
+inline constexpr std::string_view kReportingType = "G";
+
+inline constexpr std::string_view kGenericDataType =
+    "application/vnd.sdmx.genericdata+xml;version=2.1";
+inline constexpr std::string_view kStructureSpecificDataType =
+    "application/vnd.sdmx.structurespecificdata+xml;version=2.1";
+inline constexpr std::string_view kStructureType = "application/vnd.sdmx.structure+xml;version=2.1";
+inline constexpr std::string_view kCsvType = "application/vnd.sdmx.data+csv;version=1.0.0";
+inline constexpr std::string_view kJsonType = "application/vnd.sdmx.data+json;version=1.0.0";
+inline constexpr std::string_view kXmlType = "application/xml; charset=utf-8";
+
+// The key dimensions in order (TIME_PERIOD follows them).
+inline constexpr int kKeyDimensions = 6;
+inline constexpr std::array<std::string_view, kKeyDimensions> kDimensionIds = {
+    "FREQ", "REPORTING_TYPE", "SERIES", "REF_AREA", "SEX", "AGE"};
+
+struct Request {
+  std::string path;  // below /sdmx/rest, without a leading '/': "data/DF_SP_COV/all/all"
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string accept;        // the Accept header, may be empty
+  std::string prepared;      // Header/Prepared; empty = now
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+};
+
+// Answers one request under /sdmx/rest. Never throws for bad input: malformed queries give 400,
+// unknown structures and empty results 404, unsupported formats 406, all with an SDMX-ML error
+// message; store errors give 500/503.
+Response Handle(Store& store, const Request& request);
+
+// A data query key: per key dimension the accepted codes; empty = any.
+struct KeyFilter {
+  std::array<std::vector<std::string>, kKeyDimensions> values;
+};
+// "all", "" -> everything; else exactly kKeyDimensions dot-separated parts, each empty
+// (wildcard) or codes joined by '+'. kInvalidArgument otherwise.
+Result<KeyFilter> ParseKey(std::string_view key);
+
+// "2019", "2019-06", "2019-06-30", "2019-A1", "2019-Q2", "2019-S1", "2019-M06" -> 2019.
+std::optional<int> ParsePeriodYear(std::string_view period);
+
+// Period and observation-count options of a data query.
+struct DataOptions {
+  std::optional<int> start_year, end_year;
+  std::optional<int> first_n, last_n;
+  bool flat = false;  // dimensionAtObservation=AllDimensions
+  enum class Detail { kFull, kDataOnly, kSeriesKeysOnly, kNoData } detail = Detail::kFull;
+};
+
+// One series of the result: key codes (REF_AREA as M49) and observations in year order.
+struct SeriesData {
+  std::array<std::string, kKeyDimensions> key;
+  std::vector<Observation> observations;
+};
+
+// Runs the query against the store: filters, groups into series, applies first/lastN.
+// Only quantile "_T" observations are served (the DSD has no QUANTILE dimension).
+Result<std::vector<SeriesData>> QueryData(Store& store, const KeyFilter& key,
+                                          const DataOptions& options);
+
+// The SDMX-ML 2.1 error message (code 100 no results, 140 syntax error, 406 not acceptable,
+// 500 internal, 501 not implemented, 503 unavailable).
+std::string ErrorMessageXml(int code, std::string_view text);
+
+// The DSD-specific XML schema (targetNamespace
+// urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:TIME_PERIOD)
+// for validating StructureSpecificData; it imports SDMXCommon.xsd and
+// SDMXDataStructureSpecific.xsd from `schema_dir` (a relative or absolute location).
+Result<std::string> StructureSpecificSchema(Store& store, std::string_view schema_dir);
+
+}  // namespace spcoop::sdmx

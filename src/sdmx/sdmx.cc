@@ -1,0 +1,1234 @@
+// The SDMX 2.1 REST provider (include/spcoop/sdmx/sdmx.h, docs/sdmx.md). Messages are built as
+// strings; every message shape here is validated against the official schemas by sdmx_test.
+#include "spcoop/sdmx/sdmx.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "spcoop/core/codes.h"
+
+namespace spcoop::sdmx {
+namespace {
+
+constexpr std::string_view kNsMessage = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message";
+constexpr std::string_view kNsStructure =
+    "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure";
+constexpr std::string_view kNsCommon = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common";
+constexpr std::string_view kNsGeneric =
+    "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic";
+constexpr std::string_view kNsStructureSpecific =
+    "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific";
+constexpr std::string_view kSsNamespace =
+    "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:"
+    "TIME_PERIOD";
+constexpr std::array<std::string_view, kLanguageCount> kLangs = {"en", "zh", "ru", "fr"};
+
+// ------------------------------------------------------------------ text helpers
+
+std::string Esc(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // Control characters other than tab/newline are not allowed in XML 1.0.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+          out += ' ';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> Split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t pos = s.find(sep, start);
+    if (pos == std::string_view::npos) {
+      out.emplace_back(s.substr(start));
+      return out;
+    }
+    out.emplace_back(s.substr(start, pos - start));
+    start = pos + 1;
+  }
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<int> ParseInt(std::string_view s) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+bool IsIdChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '@' || c == '$' ||
+         c == '-';
+}
+
+std::string FormatValue(double v) { return fmt::format("{}", v); }
+
+// ------------------------------------------------------------------ names in four languages
+
+using Names = LocalizedText;
+
+Names N(std::string en, std::string zh, std::string ru, std::string fr) {
+  return {std::move(en), std::move(zh), std::move(ru), std::move(fr)};
+}
+
+void AppendNames(std::string& out, const Names& names, const std::string& fallback = "") {
+  bool any = false;
+  for (int i = 0; i < kLanguageCount; ++i) {
+    if (names[i].empty()) continue;
+    any = true;
+    out += fmt::format("<com:Name xml:lang=\"{}\">{}</com:Name>", kLangs[i], Esc(names[i]));
+  }
+  if (!any) out += fmt::format("<com:Name xml:lang=\"en\">{}</com:Name>", Esc(fallback));
+}
+
+struct Code {
+  std::string id;
+  Names name;
+};
+
+struct Codelist {
+  std::string id;
+  Names name;
+  std::vector<Code> codes;
+};
+
+struct Concept {
+  std::string id;
+  Names name;
+};
+
+const std::vector<Concept>& Concepts() {
+  static const std::vector<Concept> kConcepts = {
+      {"FREQ", N("Frequency", "频率", "Периодичность", "Fréquence")},
+      {"REPORTING_TYPE", N("Reporting type", "报告类型", "Тип отчётности", "Type de rapport")},
+      {"SERIES", N("Series", "系列", "Ряд", "Série")},
+      {"REF_AREA", N("Reference area", "参考地区", "Справочная территория", "Zone de référence")},
+      {"SEX", N("Sex", "性别", "Пол", "Sexe")},
+      {"AGE", N("Age", "年龄", "Возраст", "Âge")},
+      {"TIME_PERIOD", N("Time period", "时间段", "Период времени", "Période")},
+      {"OBS_VALUE", N("Observation value", "观测值", "Значение наблюдения", "Valeur observée")},
+      {"UNIT_MEASURE", N("Unit of measure", "计量单位", "Единица измерения", "Unité de mesure")},
+      {"UNIT_MULT", N("Unit multiplier", "单位乘数", "Множитель единицы", "Multiplicateur d'unité")},
+      {"OBS_STATUS",
+       N("Observation status", "观测状态", "Статус наблюдения", "Statut de l'observation")},
+      {"NATURE", N("Nature of data", "数据性质", "Характер данных", "Nature des données")},
+      {"SOURCE_DETAIL", N("Source details", "来源详情", "Сведения об источнике", "Détails de la source")},
+  };
+  return kConcepts;
+}
+
+Names AgeName(std::string_view code) {
+  if (code == "_T") {
+    return N("All age ranges or no breakdown by age", "所有年龄段或无年龄细分",
+             "Все возрастные группы или без разбивки по возрасту",
+             "Toutes les tranches d'âge ou pas de ventilation par âge");
+  }
+  auto range = ParseAge(code);
+  if (!range) return N(std::string(code), "", "", "");
+  if (code.starts_with("Y_LT")) {
+    int b = range->max + 1;
+    return N(fmt::format("Under {} years old", b), fmt::format("{}岁以下", b),
+             fmt::format("Моложе {} лет", b), fmt::format("Moins de {} ans", b));
+  }
+  if (range->max < 0) {
+    int a = range->min;
+    return N(fmt::format("{} years old and over", a), fmt::format("{}岁及以上", a),
+             fmt::format("{} лет и старше", a), fmt::format("{} ans et plus", a));
+  }
+  int a = range->min, b = range->max;
+  return N(fmt::format("{} to {} years old", a, b), fmt::format("{}至{}岁", a, b),
+           fmt::format("От {} до {} лет", a, b), fmt::format("De {} à {} ans", a, b));
+}
+
+const std::vector<Code>& NatureCodes() {
+  static const std::vector<Code> kCodes = {
+      {"C", N("Country data", "国家数据", "Страновые данные", "Données nationales")},
+      {"CA", N("Country adjusted data", "经调整的国家数据", "Скорректированные страновые данные",
+               "Données nationales ajustées")},
+      {"E", N("Estimated data", "估计数据", "Оценочные данные", "Données estimées")},
+      {"G", N("Global monitoring data", "全球监测数据", "Данные глобального мониторинга",
+              "Données de suivi mondial")},
+      {"M", N("Modelled data", "模型数据", "Смоделированные данные", "Données modélisées")},
+      {"N", N("Non-relevant", "不相关", "Неприменимо", "Non pertinent")},
+  };
+  return kCodes;
+}
+
+bool IsNatureCode(std::string_view code) {
+  for (const Code& c : NatureCodes()) {
+    if (c.id == code) return true;
+  }
+  return false;
+}
+
+// The ages the structure lists: the usual SDG age codes plus any other found in the data.
+const std::vector<std::string>& BaseAges() {
+  static const std::vector<std::string> kAges = {"_T",     "Y0T14",  "Y15T64", "Y_GE15",
+                                                 "Y_GE65", "Y_LT15", "Y15T24", "Y_GE60"};
+  return kAges;
+}
+
+struct Structures {
+  std::vector<Codelist> codelists;
+};
+
+Result<Structures> BuildStructures(Store& store) {
+  Structures s;
+  s.codelists.push_back({"CL_FREQ", N("Frequency", "频率", "Периодичность", "Fréquence"),
+                         {{"A", N("Annual", "年度", "Ежегодно", "Annuel")}}});
+  s.codelists.push_back(
+      {"CL_REPORTING_TYPE", N("Reporting type", "报告类型", "Тип отчётности", "Type de rapport"),
+       {{"N", N("National", "国家", "Национальные", "National")},
+        {"R", N("Regional", "区域", "Региональные", "Régional")},
+        {"G", N("Global", "全球", "Глобальные", "Mondial")}}});
+  Codelist series{"CL_SERIES",
+                  N("SDG 1.3.1 series", "可持续发展目标1.3.1系列", "Ряды показателя ЦУР 1.3.1",
+                    "Séries de l'indicateur ODD 1.3.1"),
+                  {}};
+  for (const Series& ser : SeriesCatalogue()) series.codes.push_back({ser.code, ser.name});
+  s.codelists.push_back(std::move(series));
+
+  SPCOOP_ASSIGN_OR_RETURN(std::vector<Economy> economies, store.ListEconomies());
+  Codelist area{"CL_AREA",
+                N("Reference area (UN M49)", "参考地区（联合国M49）",
+                  "Справочная территория (M49 ООН)", "Zone de référence (M49 de l'ONU)"),
+                {}};
+  std::sort(economies.begin(), economies.end(),
+            [](const Economy& a, const Economy& b) { return a.m49 < b.m49; });
+  for (const Economy& e : economies) {
+    if (e.m49.empty()) continue;
+    Names name = e.name;
+    if (name[0].empty()) name[0] = e.name_short_en.empty() ? e.iso3 : e.name_short_en;
+    area.codes.push_back({e.m49, name});
+  }
+  s.codelists.push_back(std::move(area));
+
+  s.codelists.push_back({"CL_SEX", N("Sex", "性别", "Пол", "Sexe"),
+                         {{"_T", N("Total", "合计", "Всего", "Total")},
+                          {"F", N("Female", "女性", "Женщины", "Femmes")},
+                          {"M", N("Male", "男性", "Мужчины", "Hommes")}}});
+
+  std::vector<std::string> ages = BaseAges();
+  {
+    SPCOOP_ASSIGN_OR_RETURN(std::vector<Observation> all, store.QueryObservations({}));
+    std::set<std::string> seen(ages.begin(), ages.end());
+    for (const Observation& o : all) {
+      if (seen.insert(o.key.age).second) ages.push_back(o.key.age);
+    }
+  }
+  Codelist age{"CL_AGE", N("Age group", "年龄组", "Возрастная группа", "Groupe d'âge"), {}};
+  for (const std::string& a : ages) age.codes.push_back({a, AgeName(a)});
+  s.codelists.push_back(std::move(age));
+
+  s.codelists.push_back(
+      {"CL_UNIT_MEASURE", N("Unit of measure", "计量单位", "Единица измерения", "Unité de mesure"),
+       {{"PT", N("Percent", "百分比", "Процент", "Pourcentage")}}});
+  s.codelists.push_back({"CL_UNIT_MULT",
+                         N("Unit multiplier", "单位乘数", "Множитель единицы",
+                           "Multiplicateur d'unité"),
+                         {{"0", N("Units", "个", "Единицы", "Unités")}}});
+  s.codelists.push_back(
+      {"CL_OBS_STATUS",
+       N("Observation status", "观测状态", "Статус наблюдения", "Statut de l'observation"),
+       {{"A", N("Normal value", "正常值", "Обычное значение", "Valeur normale")},
+        {"E", N("Estimated value", "估计值", "Оценочное значение", "Valeur estimée")}}});
+  s.codelists.push_back({"CL_NATURE",
+                         N("Nature of data", "数据性质", "Характер данных", "Nature des données"),
+                         NatureCodes()});
+  return s;
+}
+
+// ------------------------------------------------------------------ messages
+
+std::string NowOr(const std::string& prepared) {
+  if (!prepared.empty()) return prepared;
+  std::string now = NowUtc();
+  return now.empty() ? "2000-01-01T00:00:00Z" : now;
+}
+
+std::string StructureHeader(std::string_view id, const std::string& prepared) {
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<mes:Structure xmlns:mes=\"{}\" xmlns:str=\"{}\" xmlns:com=\"{}\">"
+      "<mes:Header><mes:ID>{}</mes:ID><mes:Test>false</mes:Test><mes:Prepared>{}</mes:Prepared>"
+      "<mes:Sender id=\"{}\"/></mes:Header><mes:Structures>",
+      kNsMessage, kNsStructure, kNsCommon, id, Esc(NowOr(prepared)), kAgency);
+}
+
+void AppendDataflows(std::string& out) {
+  out += "<str:Dataflows>";
+  out += fmt::format(
+      "<str:Dataflow id=\"{0}\" agencyID=\"{1}\" version=\"{2}\" isFinal=\"true\" "
+      "urn=\"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow={1}:{0}({2})\">",
+      kDataflowId, kAgency, kVersion);
+  AppendNames(out, N("Social protection coverage (SDG 1.3.1)",
+                     "社会保护覆盖率（可持续发展目标1.3.1）",
+                     "Охват социальной защитой (ЦУР 1.3.1)",
+                     "Couverture de la protection sociale (ODD 1.3.1)"));
+  out += fmt::format(
+      "<str:Structure><Ref id=\"{}\" version=\"{}\" agencyID=\"{}\" package=\"datastructure\" "
+      "class=\"DataStructure\"/></str:Structure></str:Dataflow></str:Dataflows>",
+      kDsdId, kVersion, kAgency);
+}
+
+void AppendCodelists(std::string& out, const Structures& s, std::string_view only) {
+  out += "<str:Codelists>";
+  for (const Codelist& cl : s.codelists) {
+    if (!only.empty() && cl.id != only) continue;
+    out += fmt::format(
+        "<str:Codelist id=\"{0}\" agencyID=\"{1}\" version=\"{2}\" isFinal=\"true\" "
+        "urn=\"urn:sdmx:org.sdmx.infomodel.codelist.Codelist={1}:{0}({2})\">",
+        cl.id, kAgency, kVersion);
+    AppendNames(out, cl.name, cl.id);
+    for (const Code& c : cl.codes) {
+      out += fmt::format(
+          "<str:Code id=\"{1}\" urn=\"urn:sdmx:org.sdmx.infomodel.codelist.Code={2}:{0}({3}).{1}\">",
+          cl.id, Esc(c.id), kAgency, kVersion);
+      AppendNames(out, c.name, c.id);
+      out += "</str:Code>";
+    }
+    out += "</str:Codelist>";
+  }
+  out += "</str:Codelists>";
+}
+
+void AppendConcepts(std::string& out) {
+  out += fmt::format(
+      "<str:Concepts><str:ConceptScheme id=\"{0}\" agencyID=\"{1}\" version=\"{2}\" "
+      "isFinal=\"true\" urn=\"urn:sdmx:org.sdmx.infomodel.conceptscheme.ConceptScheme={1}:{0}({2})"
+      "\">",
+      kConceptSchemeId, kAgency, kVersion);
+  AppendNames(out, N("Social protection concepts", "社会保护概念", "Понятия социальной защиты",
+                     "Concepts de la protection sociale"));
+  for (const Concept& c : Concepts()) {
+    out += fmt::format(
+        "<str:Concept id=\"{1}\" urn=\"urn:sdmx:org.sdmx.infomodel.conceptscheme.Concept={2}:{0}"
+        "({3}).{1}\">",
+        kConceptSchemeId, c.id, kAgency, kVersion);
+    AppendNames(out, c.name);
+    out += "</str:Concept>";
+  }
+  out += "</str:ConceptScheme></str:Concepts>";
+}
+
+std::string ConceptRef(std::string_view id) {
+  return fmt::format(
+      "<str:ConceptIdentity><Ref id=\"{}\" maintainableParentID=\"{}\" "
+      "maintainableParentVersion=\"{}\" agencyID=\"{}\" package=\"conceptscheme\" "
+      "class=\"Concept\"/></str:ConceptIdentity>",
+      id, kConceptSchemeId, kVersion, kAgency);
+}
+
+std::string Enumeration(std::string_view codelist) {
+  return fmt::format(
+      "<str:LocalRepresentation><str:Enumeration><Ref id=\"{}\" version=\"{}\" agencyID=\"{}\" "
+      "package=\"codelist\" class=\"Codelist\"/></str:Enumeration></str:LocalRepresentation>",
+      codelist, kVersion, kAgency);
+}
+
+constexpr std::array<std::string_view, kKeyDimensions> kDimensionCodelists = {
+    "CL_FREQ", "CL_REPORTING_TYPE", "CL_SERIES", "CL_AREA", "CL_SEX", "CL_AGE"};
+
+void AppendDsd(std::string& out) {
+  out += fmt::format(
+      "<str:DataStructures><str:DataStructure id=\"{0}\" agencyID=\"{1}\" version=\"{2}\" "
+      "isFinal=\"true\" urn=\"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={1}:{0}({2})"
+      "\">",
+      kDsdId, kAgency, kVersion);
+  AppendNames(out, N("Social protection coverage (SDG 1.3.1)",
+                     "社会保护覆盖率（可持续发展目标1.3.1）",
+                     "Охват социальной защитой (ЦУР 1.3.1)",
+                     "Couverture de la protection sociale (ODD 1.3.1)"));
+  out += "<str:DataStructureComponents><str:DimensionList id=\"DimensionDescriptor\">";
+  for (int i = 0; i < kKeyDimensions; ++i) {
+    out += fmt::format("<str:Dimension id=\"{}\" position=\"{}\">", kDimensionIds[i], i + 1);
+    out += ConceptRef(kDimensionIds[i]);
+    out += Enumeration(kDimensionCodelists[i]);
+    out += "</str:Dimension>";
+  }
+  out += fmt::format("<str:TimeDimension id=\"TIME_PERIOD\" position=\"{}\">", kKeyDimensions + 1);
+  out += ConceptRef("TIME_PERIOD");
+  out +=
+      "<str:LocalRepresentation><str:TextFormat textType=\"ObservationalTimePeriod\"/>"
+      "</str:LocalRepresentation></str:TimeDimension></str:DimensionList>";
+  out += "<str:AttributeList id=\"AttributeDescriptor\">";
+  auto series_attribute = [&](std::string_view id, std::string_view codelist) {
+    out += fmt::format("<str:Attribute id=\"{}\" assignmentStatus=\"Mandatory\">", id);
+    out += ConceptRef(id);
+    out += Enumeration(codelist);
+    out += "<str:AttributeRelationship>";
+    for (std::string_view dim : kDimensionIds) {
+      out += fmt::format("<str:Dimension><Ref id=\"{}\"/></str:Dimension>", dim);
+    }
+    out += "</str:AttributeRelationship></str:Attribute>";
+  };
+  series_attribute("UNIT_MEASURE", "CL_UNIT_MEASURE");
+  series_attribute("UNIT_MULT", "CL_UNIT_MULT");
+  auto obs_attribute = [&](std::string_view id, std::string_view codelist) {
+    out += fmt::format("<str:Attribute id=\"{}\" assignmentStatus=\"Conditional\">", id);
+    out += ConceptRef(id);
+    if (codelist.empty()) {
+      out +=
+          "<str:LocalRepresentation><str:TextFormat textType=\"String\" maxLength=\"1000\"/>"
+          "</str:LocalRepresentation>";
+    } else {
+      out += Enumeration(codelist);
+    }
+    out +=
+        "<str:AttributeRelationship><str:PrimaryMeasure><Ref id=\"OBS_VALUE\"/>"
+        "</str:PrimaryMeasure></str:AttributeRelationship></str:Attribute>";
+  };
+  obs_attribute("OBS_STATUS", "CL_OBS_STATUS");
+  obs_attribute("NATURE", "CL_NATURE");
+  obs_attribute("SOURCE_DETAIL", "");
+  out += "</str:AttributeList><str:MeasureList id=\"MeasureDescriptor\">";
+  out += "<str:PrimaryMeasure id=\"OBS_VALUE\">";
+  out += ConceptRef("OBS_VALUE");
+  out +=
+      "<str:LocalRepresentation><str:TextFormat textType=\"Double\"/></str:LocalRepresentation>"
+      "</str:PrimaryMeasure></str:MeasureList></str:DataStructureComponents></str:DataStructure>"
+      "</str:DataStructures>";
+}
+
+// ------------------------------------------------------------------ responses
+
+Response Error(int http_status, int code, std::string_view text) {
+  return {http_status, std::string(kXmlType), ErrorMessageXml(code, text)};
+}
+Response NoResults(std::string_view text) { return Error(404, 100, text); }
+Response SyntaxError(std::string_view text) { return Error(400, 140, text); }
+Response NotAcceptable(std::string_view text) { return Error(406, 406, text); }
+Response NotImplemented(std::string_view text) { return Error(501, 501, text); }
+Response StoreError(const Status& s) {
+  if (s.code() == StatusCode::kUnavailable) return Error(503, 503, "the database is busy; retry");
+  return Error(500, 500, "internal error: " + s.message());
+}
+
+std::optional<std::string> QueryParam(const Request& r, std::string_view name) {
+  for (const auto& [n, v] : r.query) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+// Accept-header entries, media types lower-cased without parameters (except "version").
+struct MediaType {
+  std::string type;
+  std::string version;
+};
+std::vector<MediaType> ParseAccept(std::string_view accept) {
+  std::vector<MediaType> out;
+  for (const std::string& part : Split(accept, ',')) {
+    std::vector<std::string> pieces = Split(part, ';');
+    MediaType m{Lower(Trim(pieces[0])), ""};
+    if (m.type.empty()) continue;
+    for (size_t i = 1; i < pieces.size(); ++i) {
+      std::string_view p = Trim(pieces[i]);
+      if (Lower(p).starts_with("version=")) m.version = std::string(p.substr(8));
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+bool IsGenericXml(std::string_view t) {
+  return t == "application/xml" || t == "text/xml" || t == "*/*" || t == "application/*" ||
+         t == "text/*";
+}
+
+bool AcceptsStructure(std::string_view accept) {
+  std::vector<MediaType> types = ParseAccept(accept);
+  if (types.empty()) return true;
+  for (const MediaType& m : types) {
+    if (IsGenericXml(m.type)) return true;
+    if (m.type == "application/vnd.sdmx.structure+xml" &&
+        (m.version.empty() || m.version == "2.1")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+enum class DataFormat { kGeneric, kStructureSpecific, kCsv, kJson };
+
+std::optional<DataFormat> PickDataFormat(const Request& r) {
+  if (auto f = QueryParam(r, "format")) {
+    std::string v = Lower(*f);
+    if (v == "genericdata" || v == "generic") return DataFormat::kGeneric;
+    if (v == "structurespecificdata" || v == "structurespecific") {
+      return DataFormat::kStructureSpecific;
+    }
+    if (v == "csv" || v == "sdmx-csv" || v == "csvfile") return DataFormat::kCsv;
+    if (v == "jsondata" || v == "sdmx-json" || v == "json") return DataFormat::kJson;
+    return std::nullopt;
+  }
+  std::vector<MediaType> types = ParseAccept(r.accept);
+  if (types.empty()) return DataFormat::kGeneric;
+  for (const MediaType& m : types) {
+    if (IsGenericXml(m.type)) return DataFormat::kGeneric;
+    if (m.type == "application/vnd.sdmx.genericdata+xml" &&
+        (m.version.empty() || m.version == "2.1")) {
+      return DataFormat::kGeneric;
+    }
+    if (m.type == "application/vnd.sdmx.structurespecificdata+xml" &&
+        (m.version.empty() || m.version == "2.1")) {
+      return DataFormat::kStructureSpecific;
+    }
+    if ((m.type == "application/vnd.sdmx.data+csv" &&
+         (m.version.empty() || m.version.starts_with("1.0"))) ||
+        m.type == "text/csv") {
+      return DataFormat::kCsv;
+    }
+    if ((m.type == "application/vnd.sdmx.data+json" &&
+         (m.version.empty() || m.version.starts_with("1.0"))) ||
+        m.type == "application/json") {
+      return DataFormat::kJson;
+    }
+  }
+  return std::nullopt;
+}
+
+// ------------------------------------------------------------------ structure routes
+
+bool AgencyMatches(std::string_view a) { return a == "all" || a == kAgency || a == "ALL"; }
+bool VersionMatches(std::string_view v) {
+  return v == "latest" || v == "all" || v == kVersion || v == "+" || v == "~";
+}
+
+Response HandleStructure(Store& store, const Request& r, const std::vector<std::string>& seg) {
+  const std::string& resource = seg[0];
+  if (seg.size() > 5) return SyntaxError("too many path segments in a structure query");
+  std::string agency = seg.size() > 1 ? seg[1] : "all";
+  std::string id = seg.size() > 2 ? seg[2] : "all";
+  std::string version = seg.size() > 3 ? seg[3] : "latest";
+  if (!AcceptsStructure(r.accept)) {
+    return NotAcceptable(fmt::format("cannot answer with any of '{}'; use {}", r.accept,
+                                     kStructureType));
+  }
+  std::string references = Lower(QueryParam(r, "references").value_or("none"));
+  static const std::set<std::string> kRefs = {"none",     "parents", "parentsandsiblings",
+                                              "children", "descendants", "all"};
+  if (!kRefs.contains(references) && references != "codelist" &&
+      references != "conceptscheme" && references != "datastructure" &&
+      references != "dataflow") {
+    return SyntaxError(fmt::format("references={} is not a valid value", references));
+  }
+  if (!AgencyMatches(agency) || !VersionMatches(version)) {
+    return NoResults(fmt::format("no {} {}/{}/{}", resource, agency, id, version));
+  }
+
+  bool flows = false, dsd = false, codelists = false, concepts = false;
+  std::string only_codelist;
+  const bool children = references == "children" || references == "descendants" ||
+                        references == "all";
+  if (resource == "dataflow") {
+    if (id != "all" && id != kDataflowId) return NoResults("no dataflow " + id);
+    flows = true;
+    dsd = children || references == "datastructure";
+    codelists = references == "descendants" || references == "all" || references == "codelist";
+    concepts =
+        references == "descendants" || references == "all" || references == "conceptscheme";
+  } else if (resource == "datastructure") {
+    if (id != "all" && id != kDsdId) return NoResults("no data structure " + id);
+    dsd = true;
+    codelists = children || references == "codelist";
+    concepts = children || references == "conceptscheme";
+    flows = references == "parents" || references == "parentsandsiblings" ||
+            references == "all" || references == "dataflow";
+  } else if (resource == "codelist") {
+    codelists = true;
+    if (id != "all") only_codelist = id;
+  } else if (resource == "conceptscheme") {
+    if (id != "all" && id != kConceptSchemeId) return NoResults("no concept scheme " + id);
+    concepts = true;
+  }
+
+  auto structures = BuildStructures(store);
+  if (!structures) return StoreError(structures.error());
+  if (!only_codelist.empty()) {
+    bool found = std::any_of(structures->codelists.begin(), structures->codelists.end(),
+                             [&](const Codelist& c) { return c.id == only_codelist; });
+    if (!found) return NoResults("no codelist " + only_codelist);
+  }
+  std::string out = StructureHeader("STR_" + std::string(kAgency), r.prepared);
+  // The order of StructuresType: Dataflows, Codelists, Concepts, DataStructures.
+  if (flows) AppendDataflows(out);
+  if (codelists) AppendCodelists(out, *structures, only_codelist);
+  if (concepts) AppendConcepts(out);
+  if (dsd) AppendDsd(out);
+  out += "</mes:Structures></mes:Structure>\n";
+  return {200, std::string(kStructureType), std::move(out)};
+}
+
+// ------------------------------------------------------------------ data messages
+
+std::string UnitCode(std::string_view unit) {
+  if (unit == "PERCENT" || unit.empty()) return "PT";
+  return std::string(unit);
+}
+
+std::string ObsStatus(std::string_view nature) {
+  return nature == "E" || nature == "M" ? "E" : "A";
+}
+
+struct ObsAttr {
+  std::string_view id;
+  std::string value;
+};
+
+std::vector<ObsAttr> ObsAttributes(const Observation& o) {
+  std::vector<ObsAttr> out;
+  out.push_back({"OBS_STATUS", ObsStatus(o.attributes.nature)});
+  if (IsNatureCode(o.attributes.nature)) out.push_back({"NATURE", o.attributes.nature});
+  if (!o.attributes.source.empty()) {
+    out.push_back({"SOURCE_DETAIL", o.attributes.source.substr(0, 1000)});
+  }
+  return out;
+}
+
+std::string DataHeader(std::string_view root, std::string_view extra_ns, bool flat,
+                       bool structure_specific, const std::string& prepared) {
+  std::string out = fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<message:{} xmlns:message=\"{}\" "
+      "xmlns:common=\"{}\" {}>"
+      "<message:Header><message:ID>DATA_{}</message:ID><message:Test>false</message:Test>"
+      "<message:Prepared>{}</message:Prepared><message:Sender id=\"{}\"/>",
+      root, kNsMessage, kNsCommon, extra_ns, kDataflowId, Esc(NowOr(prepared)), kAgency);
+  out += fmt::format("<message:Structure structureID=\"{}\" dimensionAtObservation=\"{}\"", kDsdId,
+                     flat ? "AllDimensions" : "TIME_PERIOD");
+  if (structure_specific) out += fmt::format(" namespace=\"{}\"", kSsNamespace);
+  out += fmt::format(
+      "><common:Structure><Ref agencyID=\"{}\" id=\"{}\" version=\"{}\"/></common:Structure>"
+      "</message:Structure></message:Header>",
+      kAgency, kDsdId, kVersion);
+  return out;
+}
+
+std::string GenericData(const std::vector<SeriesData>& data, const DataOptions& opt,
+                        const std::string& prepared) {
+  using D = DataOptions::Detail;
+  const bool attrs = opt.detail == D::kFull || opt.detail == D::kNoData;
+  const bool obs_attrs = opt.detail == D::kFull;
+  const bool with_obs = opt.detail == D::kFull || opt.detail == D::kDataOnly;
+  std::string out = DataHeader("GenericData", fmt::format("xmlns:generic=\"{}\"", kNsGeneric),
+                               opt.flat, false, prepared);
+  out += fmt::format("<message:DataSet structureRef=\"{}\" action=\"Information\">", kDsdId);
+  auto series_attrs = [&](const Observation* o) {
+    out += fmt::format(
+        "<generic:Value id=\"UNIT_MEASURE\" value=\"{}\"/><generic:Value id=\"UNIT_MULT\" "
+        "value=\"0\"/>",
+        Esc(UnitCode(o ? o->attributes.unit : "")));
+  };
+  for (const SeriesData& s : data) {
+    if (opt.flat) {
+      for (const Observation& o : s.observations) {
+        out += "<generic:Obs><generic:ObsKey>";
+        for (int i = 0; i < kKeyDimensions; ++i) {
+          out += fmt::format("<generic:Value id=\"{}\" value=\"{}\"/>", kDimensionIds[i],
+                             Esc(s.key[i]));
+        }
+        out += fmt::format("<generic:Value id=\"TIME_PERIOD\" value=\"{}\"/></generic:ObsKey>",
+                           o.key.year);
+        out += fmt::format("<generic:ObsValue value=\"{}\"/>", FormatValue(o.value));
+        if (obs_attrs) {
+          out += "<generic:Attributes>";
+          series_attrs(&o);
+          for (const ObsAttr& a : ObsAttributes(o)) {
+            out += fmt::format("<generic:Value id=\"{}\" value=\"{}\"/>", a.id, Esc(a.value));
+          }
+          out += "</generic:Attributes>";
+        }
+        out += "</generic:Obs>";
+      }
+      continue;
+    }
+    out += "<generic:Series><generic:SeriesKey>";
+    for (int i = 0; i < kKeyDimensions; ++i) {
+      out += fmt::format("<generic:Value id=\"{}\" value=\"{}\"/>", kDimensionIds[i],
+                         Esc(s.key[i]));
+    }
+    out += "</generic:SeriesKey>";
+    if (attrs) {
+      out += "<generic:Attributes>";
+      series_attrs(s.observations.empty() ? nullptr : &s.observations.front());
+      out += "</generic:Attributes>";
+    }
+    if (with_obs) {
+      for (const Observation& o : s.observations) {
+        out += fmt::format(
+            "<generic:Obs><generic:ObsDimension value=\"{}\"/><generic:ObsValue value=\"{}\"/>",
+            o.key.year, FormatValue(o.value));
+        if (obs_attrs) {
+          out += "<generic:Attributes>";
+          for (const ObsAttr& a : ObsAttributes(o)) {
+            out += fmt::format("<generic:Value id=\"{}\" value=\"{}\"/>", a.id, Esc(a.value));
+          }
+          out += "</generic:Attributes>";
+        }
+        out += "</generic:Obs>";
+      }
+    }
+    out += "</generic:Series>";
+  }
+  out += "</message:DataSet></message:GenericData>\n";
+  return out;
+}
+
+std::string StructureSpecificData(const std::vector<SeriesData>& data, const DataOptions& opt,
+                                  const std::string& prepared) {
+  using D = DataOptions::Detail;
+  const bool attrs = opt.detail == D::kFull || opt.detail == D::kNoData;
+  const bool obs_attrs = opt.detail == D::kFull;
+  const bool with_obs = opt.detail == D::kFull || opt.detail == D::kDataOnly;
+  std::string out = DataHeader(
+      "StructureSpecificData",
+      fmt::format("xmlns:ss=\"{}\" xmlns:ns1=\"{}\" "
+                  "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"",
+                  kNsStructureSpecific, kSsNamespace),
+      false, true, prepared);
+  out += fmt::format(
+      "<message:DataSet ss:structureRef=\"{}\" ss:dataScope=\"DataStructure\" "
+      "ss:action=\"Information\" xsi:type=\"ns1:DataSetType\">",
+      kDsdId);
+  for (const SeriesData& s : data) {
+    out += "<Series";
+    for (int i = 0; i < kKeyDimensions; ++i) {
+      out += fmt::format(" {}=\"{}\"", kDimensionIds[i], Esc(s.key[i]));
+    }
+    if (attrs) {
+      out += fmt::format(
+          " UNIT_MEASURE=\"{}\" UNIT_MULT=\"0\"",
+          Esc(UnitCode(s.observations.empty() ? "" : s.observations.front().attributes.unit)));
+    }
+    if (!with_obs) {
+      out += "/>";
+      continue;
+    }
+    out += ">";
+    for (const Observation& o : s.observations) {
+      out += fmt::format("<Obs TIME_PERIOD=\"{}\" OBS_VALUE=\"{}\"", o.key.year,
+                         FormatValue(o.value));
+      if (obs_attrs) {
+        for (const ObsAttr& a : ObsAttributes(o)) {
+          out += fmt::format(" {}=\"{}\"", a.id, Esc(a.value));
+        }
+      }
+      out += "/>";
+    }
+    out += "</Series>";
+  }
+  out += "</message:DataSet></message:StructureSpecificData>\n";
+  return out;
+}
+
+std::string CsvField(std::string_view v) {
+  if (v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string Csv(const std::vector<SeriesData>& data, const DataOptions& opt) {
+  const bool attrs = opt.detail == DataOptions::Detail::kFull;
+  std::string out = "DATAFLOW";
+  for (std::string_view d : kDimensionIds) out += fmt::format(",{}", d);
+  out += ",TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,UNIT_MULT,OBS_STATUS,NATURE,SOURCE_DETAIL\n";
+  const std::string flow = fmt::format("{}:{}({})", kAgency, kDataflowId, kVersion);
+  for (const SeriesData& s : data) {
+    for (const Observation& o : s.observations) {
+      out += flow;
+      for (const std::string& k : s.key) {
+        out += ',';
+        out += CsvField(k);
+      }
+      out += fmt::format(",{},{}", o.key.year, FormatValue(o.value));
+      if (attrs) {
+        std::map<std::string_view, std::string> a;
+        for (const ObsAttr& x : ObsAttributes(o)) a[x.id] = x.value;
+        out += fmt::format(",{},0,{},{},{}\n", CsvField(UnitCode(o.attributes.unit)),
+                           a["OBS_STATUS"], a["NATURE"], CsvField(a["SOURCE_DETAIL"]));
+      } else {
+        out += ",,,,,\n";
+      }
+    }
+  }
+  return out;
+}
+
+
+// SDMX-JSON 1.0 data message, time-series layout (series keyed by dimension value indexes).
+std::string JsonData(const std::vector<SeriesData>& data, const DataOptions& opt,
+                     const Structures& structures, const std::string& prepared) {
+  using nlohmann::ordered_json;
+  using D = DataOptions::Detail;
+  const bool attrs = opt.detail == D::kFull || opt.detail == D::kNoData;
+  const bool obs_attrs = opt.detail == D::kFull;
+  const bool with_obs = opt.detail == D::kFull || opt.detail == D::kDataOnly;
+  auto codelist = [&](std::string_view id) -> const Codelist* {
+    for (const Codelist& c : structures.codelists) {
+      if (c.id == id) return &c;
+    }
+    return nullptr;
+  };
+  auto name_of = [](const Codelist* cl, const std::string& code) {
+    if (cl) {
+      for (const Code& c : cl->codes) {
+        if (c.id == code) return c.name[0].empty() ? code : c.name[0];
+      }
+    }
+    return code;
+  };
+  // Value indexes per key dimension, in order of first appearance.
+  std::array<std::vector<std::string>, kKeyDimensions> values;
+  std::vector<std::string> years;
+  std::vector<std::string> statuses, natures, sources;
+  auto index = [](std::vector<std::string>& list, const std::string& v) {
+    auto it = std::find(list.begin(), list.end(), v);
+    if (it != list.end()) return static_cast<int>(it - list.begin());
+    list.push_back(v);
+    return static_cast<int>(list.size() - 1);
+  };
+  std::vector<int> all_years;
+  for (const SeriesData& s : data) {
+    for (const Observation& o : s.observations) all_years.push_back(o.key.year);
+  }
+  std::sort(all_years.begin(), all_years.end());
+  all_years.erase(std::unique(all_years.begin(), all_years.end()), all_years.end());
+  for (int y : all_years) years.push_back(std::to_string(y));
+
+  ordered_json series = ordered_json::object();
+  for (const SeriesData& s : data) {
+    std::string key;
+    for (int i = 0; i < kKeyDimensions; ++i) {
+      if (i) key += ':';
+      key += std::to_string(index(values[i], s.key[i]));
+    }
+    ordered_json entry = ordered_json::object();
+    if (attrs) entry["attributes"] = ordered_json::array({0, 0});
+    if (with_obs) {
+      ordered_json observations = ordered_json::object();
+      for (const Observation& o : s.observations) {
+        ordered_json row = ordered_json::array();
+        row.push_back(o.value);
+        if (obs_attrs) {
+          std::map<std::string_view, std::string> a;
+          for (const ObsAttr& x : ObsAttributes(o)) a[x.id] = x.value;
+          row.push_back(index(statuses, a["OBS_STATUS"]));
+          if (a.contains("NATURE")) row.push_back(index(natures, a["NATURE"]));
+          else row.push_back(nullptr);
+          if (a.contains("SOURCE_DETAIL")) row.push_back(index(sources, a["SOURCE_DETAIL"]));
+          else row.push_back(nullptr);
+        }
+        int pos = static_cast<int>(
+            std::lower_bound(all_years.begin(), all_years.end(), o.key.year) - all_years.begin());
+        observations[std::to_string(pos)] = std::move(row);
+      }
+      entry["observations"] = std::move(observations);
+    }
+    series[key] = std::move(entry);
+  }
+
+  ordered_json dims_series = ordered_json::array();
+  for (int i = 0; i < kKeyDimensions; ++i) {
+    const Codelist* cl = codelist(kDimensionCodelists[i]);
+    ordered_json vals = ordered_json::array();
+    for (const std::string& v : values[i]) vals.push_back({{"id", v}, {"name", name_of(cl, v)}});
+    std::string dim_name(kDimensionIds[i]);
+    for (const Concept& c : Concepts()) {
+      if (c.id == kDimensionIds[i]) dim_name = c.name[0];
+    }
+    dims_series.push_back({{"id", std::string(kDimensionIds[i])},
+                           {"name", dim_name},
+                           {"keyPosition", i},
+                           {"values", std::move(vals)}});
+  }
+  ordered_json year_values = ordered_json::array();
+  for (const std::string& y : years) {
+    year_values.push_back({{"id", y}, {"name", y}, {"start", y + "-01-01T00:00:00"},
+                           {"end", y + "-12-31T23:59:59"}});
+  }
+  auto coded = [&](std::string_view id, std::string_view name, std::string_view cl_id,
+                   const std::vector<std::string>& vs) {
+    const Codelist* cl = cl_id.empty() ? nullptr : codelist(cl_id);
+    ordered_json vals = ordered_json::array();
+    for (const std::string& v : vs) {
+      if (cl) {
+        vals.push_back({{"id", v}, {"name", name_of(cl, v)}});
+      } else {
+        vals.push_back({{"name", v}});
+      }
+    }
+    return ordered_json{
+        {"id", std::string(id)}, {"name", std::string(name)}, {"values", std::move(vals)}};
+  };
+  ordered_json message = {
+      {"header",
+       {{"id", "DATA_" + std::string(kDataflowId)},
+        {"test", false},
+        {"prepared", NowOr(prepared)},
+        {"sender", {{"id", std::string(kAgency)}}}}},
+      {"dataSets",
+       ordered_json::array({{{"action", "Information"}, {"series", std::move(series)}}})},
+      {"structure",
+       {{"name", "Social protection coverage (SDG 1.3.1)"},
+        {"dimensions",
+         {{"dataset", ordered_json::array()},
+          {"series", std::move(dims_series)},
+          {"observation",
+           ordered_json::array({{{"id", "TIME_PERIOD"},
+                                 {"name", "Time period"},
+                                 {"keyPosition", kKeyDimensions},
+                                 {"role", "time"},
+                                 {"values", std::move(year_values)}}})}}},
+        {"attributes",
+         {{"dataset", ordered_json::array()},
+          {"series",
+           ordered_json::array({coded("UNIT_MEASURE", "Unit of measure", "CL_UNIT_MEASURE", {"PT"}),
+                                coded("UNIT_MULT", "Unit multiplier", "CL_UNIT_MULT", {"0"})})},
+          {"observation",
+           ordered_json::array({coded("OBS_STATUS", "Observation status", "CL_OBS_STATUS",
+                                      statuses),
+                                coded("NATURE", "Nature of data", "CL_NATURE", natures),
+                                coded("SOURCE_DETAIL", "Source details", "", sources)})}}}}}};
+  return message.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+// ------------------------------------------------------------------ data route
+
+Response HandleData(Store& store, const Request& r, const std::vector<std::string>& seg) {
+  if (seg.size() < 2 || seg[1].empty()) {
+    return SyntaxError("a data query needs a flow: /data/{flowRef}/{key}/{providerRef}");
+  }
+  if (seg.size() > 4) return SyntaxError("too many path segments in a data query");
+  // flowRef: FLOW | AGENCY,FLOW | AGENCY,FLOW,VERSION
+  std::vector<std::string> flow = Split(seg[1], ',');
+  if (flow.size() > 3) return SyntaxError("the flow reference '" + seg[1] + "' is malformed");
+  std::string agency = flow.size() >= 2 ? flow[0] : "all";
+  std::string flow_id = flow.size() >= 2 ? flow[1] : flow[0];
+  std::string version = flow.size() == 3 ? flow[2] : "latest";
+  if (!AgencyMatches(agency) || flow_id != kDataflowId || !VersionMatches(version)) {
+    return NoResults("no dataflow " + seg[1] + "; this service has SPP,DF_SP_COV,1.0");
+  }
+  auto key = ParseKey(seg.size() > 2 ? seg[2] : "all");
+  if (!key) return SyntaxError(key.error().message());
+  if (seg.size() > 3 && seg[3] != "all" && seg[3] != "ALL" && !seg[3].empty()) {
+    // One provider, the platform itself: any provider reference other than its own finds nothing.
+    std::vector<std::string> p = Split(seg[3], ',');
+    std::string pid = p.back();
+    if (pid != kAgency) return NoResults("no data provider " + seg[3]);
+  }
+
+  DataOptions opt;
+  static const std::set<std::string> kKnown = {
+      "startPeriod", "endPeriod", "firstNObservations", "lastNObservations",
+      "dimensionAtObservation", "detail", "format", "updatedAfter", "includeHistory"};
+  for (const auto& [name, value] : r.query) {
+    if (name == "startPeriod" || name == "endPeriod") {
+      auto y = ParsePeriodYear(value);
+      if (!y) return SyntaxError(fmt::format("{}={} is not a period like 2019", name, value));
+      (name == "startPeriod" ? opt.start_year : opt.end_year) = *y;
+    } else if (name == "firstNObservations" || name == "lastNObservations") {
+      auto n = ParseInt(value);
+      if (!n || *n < 1) {
+        return SyntaxError(fmt::format("{}={} is not a positive integer", name, value));
+      }
+      (name == "firstNObservations" ? opt.first_n : opt.last_n) = *n;
+    } else if (name == "dimensionAtObservation") {
+      if (value == "AllDimensions") {
+        opt.flat = true;
+      } else if (value != "TIME_PERIOD") {
+        return NotImplemented(fmt::format(
+            "dimensionAtObservation={} is not supported; use TIME_PERIOD or AllDimensions",
+            value));
+      }
+    } else if (name == "detail") {
+      std::string d = Lower(value);
+      if (d == "full") opt.detail = DataOptions::Detail::kFull;
+      else if (d == "dataonly") opt.detail = DataOptions::Detail::kDataOnly;
+      else if (d == "serieskeysonly") opt.detail = DataOptions::Detail::kSeriesKeysOnly;
+      else if (d == "nodata") opt.detail = DataOptions::Detail::kNoData;
+      else return SyntaxError("detail=" + value + " is not full, dataonly, serieskeysonly or nodata");
+    } else if (name == "updatedAfter" || name == "includeHistory") {
+      return NotImplemented(name + " is not supported yet");
+    }
+  }
+  if (opt.start_year && opt.end_year && *opt.start_year > *opt.end_year) {
+    return SyntaxError("startPeriod is after endPeriod");
+  }
+  auto format = PickDataFormat(r);
+  if (!format) {
+    return NotAcceptable(fmt::format(
+        "cannot answer with '{}'; use {}, {}, {} or {}",
+        QueryParam(r, "format").value_or(r.accept), kGenericDataType,
+        kStructureSpecificDataType, kCsvType, kJsonType));
+  }
+  const bool series_only = opt.detail == DataOptions::Detail::kSeriesKeysOnly ||
+                           opt.detail == DataOptions::Detail::kNoData;
+  if (*format == DataFormat::kStructureSpecific && opt.flat) {
+    return NotImplemented(
+        "StructureSpecificData is served in the time-series layout only; drop "
+        "dimensionAtObservation=AllDimensions or ask for generic data");
+  }
+  if (opt.flat && *format == DataFormat::kJson) {
+    return NotImplemented("SDMX-JSON is served in the time-series layout only");
+  }
+  if (series_only && (opt.flat || *format == DataFormat::kCsv)) {
+    return NotImplemented("detail=" + Lower(*QueryParam(r, "detail")) +
+                          " needs the time-series layout of SDMX-ML");
+  }
+
+  auto data = QueryData(store, *key, opt);
+  if (!data) return StoreError(data.error());
+  if (data->empty()) return NoResults("No Results Found");
+  switch (*format) {
+    case DataFormat::kGeneric:
+      return {200, std::string(kGenericDataType), GenericData(*data, opt, r.prepared)};
+    case DataFormat::kStructureSpecific:
+      return {200, std::string(kStructureSpecificDataType),
+              StructureSpecificData(*data, opt, r.prepared)};
+    case DataFormat::kCsv:
+      return {200, std::string(kCsvType) + "; charset=utf-8", Csv(*data, opt)};
+    case DataFormat::kJson: {
+      auto structures = BuildStructures(store);
+      if (!structures) return StoreError(structures.error());
+      return {200, std::string(kJsonType) + "; charset=utf-8",
+              JsonData(*data, opt, *structures, r.prepared)};
+    }
+  }
+  return Error(500, 500, "unknown format");
+}
+
+bool Contains(const std::vector<std::string>& allowed, const std::string& v) {
+  return allowed.empty() || std::find(allowed.begin(), allowed.end(), v) != allowed.end();
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ public functions
+
+std::string ErrorMessageXml(int code, std::string_view text) {
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<message:Error xmlns:message=\"{}\" "
+      "xmlns:common=\"{}\"><message:ErrorMessage code=\"{}\"><common:Text xml:lang=\"en\">{}"
+      "</common:Text></message:ErrorMessage></message:Error>\n",
+      kNsMessage, kNsCommon, code, Esc(text));
+}
+
+Result<KeyFilter> ParseKey(std::string_view key) {
+  KeyFilter f;
+  if (key.empty() || key == "all" || key == "ALL") return f;
+  std::vector<std::string> parts = Split(key, '.');
+  if (parts.size() != kKeyDimensions) {
+    return Err(Status::InvalidArgument(fmt::format(
+        "the key '{}' has {} parts; this dataflow has {} dimensions ({}.{}.{}.{}.{}.{})", key,
+        parts.size(), kKeyDimensions, kDimensionIds[0], kDimensionIds[1], kDimensionIds[2],
+        kDimensionIds[3], kDimensionIds[4], kDimensionIds[5])));
+  }
+  for (int i = 0; i < kKeyDimensions; ++i) {
+    if (parts[i].empty()) continue;
+    for (const std::string& code : Split(parts[i], '+')) {
+      if (code.empty() || !std::all_of(code.begin(), code.end(), IsIdChar)) {
+        return Err(Status::InvalidArgument(
+            fmt::format("'{}' is not a valid code for {}", code, kDimensionIds[i])));
+      }
+      f.values[i].push_back(code);
+    }
+  }
+  return f;
+}
+
+std::optional<int> ParsePeriodYear(std::string_view period) {
+  if (period.size() < 4) return std::nullopt;
+  auto year = ParseInt(period.substr(0, 4));
+  if (!year || *year < 0) return std::nullopt;
+  std::string_view rest = period.substr(4);
+  if (rest.empty()) return year;
+  if (rest.front() != '-' || rest.size() < 2) return std::nullopt;
+  rest.remove_prefix(1);
+  if (!std::all_of(rest.begin(), rest.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+      })) {
+    return std::nullopt;
+  }
+  return year;
+}
+
+Result<std::vector<SeriesData>> QueryData(Store& store, const KeyFilter& key,
+                                          const DataOptions& options) {
+  std::vector<SeriesData> out;
+  const auto& v = key.values;
+  if (!Contains(v[0], "A") || !Contains(v[1], std::string(kReportingType))) return out;
+
+  ObservationFilter filter;
+  filter.quantile = "_T";
+  filter.year_from = options.start_year;
+  filter.year_to = options.end_year;
+  for (const std::string& s : v[2]) {
+    if (FindSeries(s)) filter.series.push_back(s);
+  }
+  if (!v[2].empty() && filter.series.empty()) return out;
+
+  SPCOOP_ASSIGN_OR_RETURN(std::vector<Economy> economies, store.ListEconomies());
+  std::map<std::string, std::string> iso3_to_m49, m49_to_iso3;
+  for (const Economy& e : economies) {
+    if (e.m49.empty()) continue;
+    iso3_to_m49[e.iso3] = e.m49;
+    m49_to_iso3[e.m49] = e.iso3;
+  }
+  for (const std::string& m49 : v[3]) {
+    auto it = m49_to_iso3.find(m49);
+    if (it != m49_to_iso3.end()) filter.economies.push_back(it->second);
+  }
+  if (!v[3].empty() && filter.economies.empty()) return out;
+  if (v[4].size() == 1) filter.sex = v[4][0];
+  if (v[5].size() == 1) filter.age = v[5][0];
+
+  SPCOOP_ASSIGN_OR_RETURN(std::vector<Observation> rows, store.QueryObservations(filter));
+  for (Observation& o : rows) {
+    if (!Contains(v[4], o.key.sex) || !Contains(v[5], o.key.age)) continue;
+    auto m49 = iso3_to_m49.find(o.key.economy);
+    if (m49 == iso3_to_m49.end()) continue;
+    std::array<std::string, kKeyDimensions> k = {"A", std::string(kReportingType), o.key.series,
+                                                 m49->second, o.key.sex, o.key.age};
+    if (out.empty() || out.back().key != k) out.push_back({k, {}});
+    out.back().observations.push_back(std::move(o));
+  }
+  for (SeriesData& s : out) {
+    std::sort(s.observations.begin(), s.observations.end(),
+              [](const Observation& a, const Observation& b) { return a.key.year < b.key.year; });
+    if (!options.first_n && !options.last_n) continue;
+    const size_t n = s.observations.size();
+    std::vector<Observation> kept;
+    for (size_t i = 0; i < n; ++i) {
+      bool first = options.first_n && i < static_cast<size_t>(*options.first_n);
+      bool last = options.last_n && i + static_cast<size_t>(*options.last_n) >= n;
+      if (first || last) kept.push_back(std::move(s.observations[i]));
+    }
+    s.observations = std::move(kept);
+  }
+  return out;
+}
+
+Result<std::string> StructureSpecificSchema(Store& store, std::string_view schema_dir) {
+  SPCOOP_ASSIGN_OR_RETURN(Structures s, BuildStructures(store));
+  std::string dir(schema_dir);
+  if (!dir.empty() && dir.back() != '/') dir += '/';
+  std::string out = fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns=\"{0}\" "
+      "xmlns:common=\"{1}\" xmlns:dsd=\"{2}\" targetNamespace=\"{0}\" "
+      "elementFormDefault=\"unqualified\" attributeFormDefault=\"unqualified\">"
+      "<xs:import namespace=\"{1}\" schemaLocation=\"{3}SDMXCommon.xsd\"/>"
+      "<xs:import namespace=\"{2}\" schemaLocation=\"{3}SDMXDataStructureSpecific.xsd\"/>",
+      kSsNamespace, kNsCommon, kNsStructureSpecific, Esc(dir));
+  for (const Codelist& cl : s.codelists) {
+    out += fmt::format("<xs:simpleType name=\"{}\"><xs:restriction base=\"xs:string\">", cl.id);
+    for (const Code& c : cl.codes) {
+      out += fmt::format("<xs:enumeration value=\"{}\"/>", Esc(c.id));
+    }
+    out += "</xs:restriction></xs:simpleType>";
+  }
+  out +=
+      "<xs:complexType name=\"DataSetType\"><xs:complexContent><xs:restriction "
+      "base=\"dsd:DataSetType\"><xs:sequence><xs:element ref=\"common:Annotations\" "
+      "minOccurs=\"0\"/><xs:element name=\"DataProvider\" "
+      "type=\"common:DataProviderReferenceType\" form=\"unqualified\" minOccurs=\"0\"/>"
+      "<xs:element name=\"Series\" type=\"SeriesType\" form=\"unqualified\" minOccurs=\"0\" "
+      "maxOccurs=\"unbounded\"/></xs:sequence></xs:restriction></xs:complexContent>"
+      "</xs:complexType>";
+  out +=
+      "<xs:complexType name=\"SeriesType\"><xs:complexContent><xs:restriction "
+      "base=\"dsd:SeriesType\"><xs:sequence><xs:element ref=\"common:Annotations\" "
+      "minOccurs=\"0\"/><xs:element name=\"Obs\" type=\"ObsType\" form=\"unqualified\" "
+      "minOccurs=\"0\" maxOccurs=\"unbounded\"/></xs:sequence>"
+      "<xs:attribute name=\"TIME_PERIOD\" use=\"prohibited\"/>"
+      "<xs:attribute name=\"REPORTING_YEAR_START_DAY\" use=\"prohibited\"/>";
+  for (int i = 0; i < kKeyDimensions; ++i) {
+    out += fmt::format("<xs:attribute name=\"{}\" type=\"{}\" use=\"required\"/>",
+                       kDimensionIds[i], kDimensionCodelists[i]);
+  }
+  out +=
+      "<xs:attribute name=\"UNIT_MEASURE\" type=\"CL_UNIT_MEASURE\" use=\"optional\"/>"
+      "<xs:attribute name=\"UNIT_MULT\" type=\"CL_UNIT_MULT\" use=\"optional\"/>"
+      "</xs:restriction></xs:complexContent></xs:complexType>";
+  out +=
+      "<xs:complexType name=\"ObsType\"><xs:complexContent><xs:restriction base=\"dsd:ObsType\">"
+      "<xs:sequence><xs:element ref=\"common:Annotations\" minOccurs=\"0\"/></xs:sequence>"
+      "<xs:attribute name=\"type\" use=\"prohibited\"/>"
+      "<xs:attribute name=\"REPORTING_YEAR_START_DAY\" use=\"prohibited\"/>"
+      "<xs:attribute name=\"TIME_PERIOD\" type=\"common:ObservationalTimePeriodType\" "
+      "use=\"required\"/>"
+      "<xs:attribute name=\"OBS_VALUE\" type=\"xs:double\" use=\"optional\"/>"
+      "<xs:attribute name=\"OBS_STATUS\" type=\"CL_OBS_STATUS\" use=\"optional\"/>"
+      "<xs:attribute name=\"NATURE\" type=\"CL_NATURE\" use=\"optional\"/>"
+      "<xs:attribute name=\"SOURCE_DETAIL\" type=\"xs:string\" use=\"optional\"/>"
+      "</xs:restriction></xs:complexContent></xs:complexType></xs:schema>\n";
+  return out;
+}
+
+Response Handle(Store& store, const Request& request) {
+  std::string_view path = request.path;
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);  // rsdmx adds one
+  if (path.empty()) {
+    return NoResults(
+        "SDMX 2.1 REST: use /sdmx/rest/dataflow, /datastructure, /codelist, /conceptscheme or "
+        "/data (see docs/sdmx.md)");
+  }
+  std::vector<std::string> seg = Split(path, '/');
+  const std::string& resource = seg[0];
+  if (resource == "dataflow" || resource == "datastructure" || resource == "codelist" ||
+      resource == "conceptscheme") {
+    return HandleStructure(store, request, seg);
+  }
+  if (resource == "data") return HandleData(store, request, seg);
+  static const std::set<std::string> kOther = {
+      "metadata",         "availableconstraint", "schema",        "structure",
+      "agencyscheme",     "categoryscheme",      "categorisation", "contentconstraint",
+      "dataproviderscheme", "metadatastructure", "metadataflow",  "provisionagreement",
+      "hierarchicalcodelist", "organisationscheme", "structureset", "process"};
+  if (kOther.contains(resource)) {
+    return NotImplemented("the resource '" + resource + "' is not supported by this service");
+  }
+  return NoResults("no SDMX resource '" + resource + "'");
+}
+
+}  // namespace spcoop::sdmx
