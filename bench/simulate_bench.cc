@@ -3,7 +3,8 @@
 // all outputs, then the same poverty and inequality indicators on the same data with R's laeken
 // (arpr, gini, qsr, rmpg), in the same run.
 //
-//   build/bench/simulate_bench [--persons N] [--economy ISO3] [--threads T] [--seed S] [--no-r]
+//   build/bench/simulate_bench [--persons N] [--economy ISO3] [--threads T] [--seed S]
+//                              [--json PATH] [--no-r]
 //
 // Prints wall time, peak memory (getrusage), the indicator values of both tools and the speed
 // ratio. Not a test: nothing here passes or fails.
@@ -43,7 +44,8 @@ double PeakMiB() {
 
 int Usage() {
   std::cerr
-      << "usage: simulate_bench [--persons N] [--economy ISO3] [--threads T] [--seed S] [--no-r]\n";
+      << "usage: simulate_bench [--persons N] [--economy ISO3] [--threads T] [--seed S] "
+         "[--json PATH] [--no-r]\n";
   return 2;
 }
 
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
   int threads = 0;
   uint64_t seed = 1;
   bool run_r = true;
+  std::string json_path;  // --json PATH: also write the full result (to compare runs)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
@@ -74,6 +77,10 @@ int main(int argc, char** argv) {
       const char* v = next();
       if (!v) return Usage();
       seed = std::strtoull(v, nullptr, 10);
+    } else if (a == "--json") {
+      const char* v = next();
+      if (!v) return Usage();
+      json_path = v;
     } else if (a == "--no-r")
       run_r = false;
     else
@@ -114,6 +121,7 @@ int main(int argc, char** argv) {
   // All outputs, rendered (JSON), as a server would store them.
   const std::string json = sim::ResultToJson(*result).dump();
   const auto t2 = Clock::now();
+  if (!json_path.empty()) std::ofstream(json_path) << json << "\n";
   const auto& s = result->scenarios[0];
   fmt::print(
       "full run (generate {} persons twice: plan + run; rules; all indicators): {:.2f} s; "
@@ -143,7 +151,7 @@ int main(int argc, char** argv) {
   sim::WeightedDistribution d;
   d.Reserve(inc.size());
   for (size_t i = 0; i < inc.size(); ++i) d.Add(inc[i], w[i]);
-  d.Sort();
+  d.Sort(threads);
   const double line = 0.6 * d.Quantile(0.5);
   const double arpr = sim::Fgt3(d, line).headcount;
   const double gini = sim::Gini(d);

@@ -710,7 +710,7 @@ Result<Plan> Prepare(const PopulationSource& source, std::vector<Package> packag
     return Status::Ok();
   }));
   for (int t = 0; t < threads; ++t) data->baseline.Append(base[t]);
-  data->baseline.Sort();
+  data->baseline.Sort(threads);
   for (int i = 0; i < 9; ++i) data->decile_cuts[i] = data->baseline.Quantile((i + 1) / 10.0);
   data->benchmark_cuts = {info.international_line, info.national_line ? *info.national_line : -kInf,
                           data->baseline.Quantile(0.2), data->baseline.Quantile(0.4)};
@@ -725,7 +725,7 @@ Result<Plan> Prepare(const PopulationSource& source, std::vector<Package> packag
   for (size_t q = 0; q < pmt_keys.size(); ++q) {
     WeightedDistribution d;
     for (int t = 0; t < threads; ++t) d.Append(scores[t][q]);
-    d.Sort();
+    d.Sort(threads);
     ResolvedScheme& rs = data->resolved[pmt_keys[q].package][pmt_keys[q].scheme];
     double share = rs.scheme->share;
     if (rs.scheme->pmt_cutoff) {

@@ -1,6 +1,8 @@
 #include "spcoop/simulate/indicators.h"
 
 #include <algorithm>
+#include <bit>
+#include <thread>
 #include <cmath>
 #include <cstring>
 
@@ -55,21 +57,156 @@ void RadixSortByValue(std::vector<WeightedDistribution::Item>& items) {
   }
 }
 
+inline double FromSortKey(uint64_t k) {
+  const uint64_t u = (k & 0x8000000000000000ULL) ? (k & ~0x8000000000000000ULL) : ~k;
+  double v;
+  std::memcpy(&v, &u, sizeof v);
+  return v;
+}
+
+// Runs fn(t) for t in [0, threads) on `threads` threads (the calling thread does t = 0).
+template <typename Fn>
+void ParallelFor(int threads, Fn&& fn) {
+  if (threads <= 1) {
+    fn(0);
+    return;
+  }
+  std::vector<std::thread> pool;
+  pool.reserve(static_cast<size_t>(threads - 1));
+  for (int t = 1; t < threads; ++t) pool.emplace_back([&fn, t] { fn(t); });
+  fn(0);
+  for (auto& th : pool) th.join();
+}
+
+// Stable MSD bucket sort on the value for large inputs: one pass distributes (key, weight)
+// records into up to 2^16 buckets by the leading bits of key - min key (each thread scatters
+// its own contiguous slice behind the previous thread's, so the order of equal keys is the
+// input order), then every bucket is sorted stably by key and decoded back in place. Gives
+// exactly the order of the stable LSD sort above.
+void ParallelBucketSort(std::vector<WeightedDistribution::Item>& items, int threads) {
+  const size_t n = items.size();
+  struct Rec {
+    uint64_t key;
+    double weight;
+  };
+  const size_t T = static_cast<size_t>(threads);
+  auto slice = [&](size_t t) { return std::pair<size_t, size_t>{n * t / T, n * (t + 1) / T}; };
+  std::vector<uint64_t> lo(T, ~uint64_t{0}), hi(T, 0);
+  ParallelFor(threads, [&](int ti) {
+    const auto [b, e] = slice(static_cast<size_t>(ti));
+    uint64_t mn = ~uint64_t{0}, mx = 0;
+    for (size_t i = b; i < e; ++i) {
+      const uint64_t k = SortKey(items[i].value);
+      mn = std::min(mn, k);
+      mx = std::max(mx, k);
+    }
+    lo[static_cast<size_t>(ti)] = mn;
+    hi[static_cast<size_t>(ti)] = mx;
+  });
+  const uint64_t kmin = *std::min_element(lo.begin(), lo.end());
+  const uint64_t kmax = *std::max_element(hi.begin(), hi.end());
+  if (kmin == kmax) return;  // all equal: already in (stable) order
+  const uint64_t range = kmax - kmin;
+  constexpr int kBits = 16;
+  const int width = std::bit_width(range);
+  const int shift = width > kBits ? width - kBits : 0;
+  const size_t buckets = static_cast<size_t>(range >> shift) + 1;
+  std::vector<std::vector<size_t>> count(T, std::vector<size_t>(buckets + 1, 0));
+  ParallelFor(threads, [&](int ti) {
+    const auto [b, e] = slice(static_cast<size_t>(ti));
+    auto& c = count[static_cast<size_t>(ti)];
+    for (size_t i = b; i < e; ++i) ++c[(SortKey(items[i].value) - kmin) >> shift];
+  });
+  // Bucket starts (over all threads) and each thread's write position in each bucket.
+  std::vector<size_t> start(buckets + 1, 0);
+  {
+    size_t sum = 0;
+    for (size_t k = 0; k < buckets; ++k) {
+      start[k] = sum;
+      for (size_t t = 0; t < T; ++t) {
+        const size_t c = count[t][k];
+        count[t][k] = sum;
+        sum += c;
+      }
+    }
+    start[buckets] = sum;
+  }
+  std::vector<Rec> recs(n);
+  ParallelFor(threads, [&](int ti) {
+    const auto [b, e] = slice(static_cast<size_t>(ti));
+    auto& c = count[static_cast<size_t>(ti)];
+    for (size_t i = b; i < e; ++i) {
+      const uint64_t k = SortKey(items[i].value);
+      recs[c[(k - kmin) >> shift]++] = {k, items[i].weight};
+    }
+  });
+  // Bucket ranges per thread, balanced by item count.
+  std::vector<size_t> first_bucket(T + 1, buckets);
+  first_bucket[0] = 0;
+  {
+    size_t t = 1;
+    for (size_t k = 0; k < buckets && t < T; ++k) {
+      while (t < T && start[k] >= n * t / T) first_bucket[t++] = k;
+    }
+  }
+  ParallelFor(threads, [&](int ti) {
+    const size_t t = static_cast<size_t>(ti);
+    for (size_t k = first_bucket[t]; k < first_bucket[t + 1]; ++k) {
+      Rec* b = recs.data() + start[k];
+      Rec* e = recs.data() + start[k + 1];
+      const size_t m = static_cast<size_t>(e - b);
+      if (shift > 0 && m > 1) {
+        if (m <= 48) {
+          for (Rec* p = b + 1; p < e; ++p) {  // insertion sort: stable
+            const Rec r = *p;
+            Rec* q = p;
+            while (q > b && (q - 1)->key > r.key) {
+              *q = *(q - 1);
+              --q;
+            }
+            *q = r;
+          }
+        } else {
+          std::stable_sort(b, e, [](const Rec& x, const Rec& y) { return x.key < y.key; });
+        }
+      }
+      for (size_t i = start[k]; i < start[k + 1]; ++i) {
+        items[i] = {FromSortKey(recs[i].key), recs[i].weight};
+      }
+    }
+  });
+}
+
 }  // namespace
 
-void WeightedDistribution::Sort() {
-  RadixSortByValue(items_);
+void WeightedDistribution::Sort(int threads) {
+  if (threads <= 0) {
+    threads = items_.size() >= (size_t{1} << 18)
+                  ? std::max(1, static_cast<int>(std::thread::hardware_concurrency()))
+                  : 1;
+  }
+  if (threads > 1 && items_.size() >= 4096) {
+    ParallelBucketSort(items_, threads);
+  } else {
+    RadixSortByValue(items_);
+  }
   cum_weight_.resize(items_.size());
   cum_value_.resize(items_.size());
-  double cw = 0, cv = 0;
+  // The sums of Gini() in the same order as there: identical values.
+  double cw = 0, cv = 0, a = 0, b = 0;
   for (size_t i = 0; i < items_.size(); ++i) {
-    cw += items_[i].weight;
-    cv += items_[i].weight * items_[i].value;
+    const double w = items_[i].weight, y = items_[i].value;
+    cw += w;
+    cv += w * y;
+    a += w * y * cw;
+    b += w * w * y;
     cum_weight_[i] = cw;
     cum_value_[i] = cv;
   }
   total_weight_ = cw;
   total_value_ = cv;
+  gini_a_ = a;
+  gini_b_ = b;
   sorted_ = true;
 }
 
@@ -112,6 +249,26 @@ double WeightedDistribution::ValueAtOrBelow(double cut) const {
 Fgt Fgt3(const WeightedDistribution& d, double line) {
   Fgt f;
   if (line <= 0) return f;
+  if (d.sorted()) {
+    // The poor are the sorted prefix below the line; every sum is accumulated in the same
+    // order as in the general loop below, so the results are identical.
+    const auto& items = d.items();
+    const size_t n = d.CountBelow(line);
+    const double w_total = d.total_weight();
+    double gap = 0, sev = 0, money = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const double g = (line - items[i].value) / line;
+      gap += items[i].weight * g;
+      sev += items[i].weight * g * g;
+      money += items[i].weight * (line - items[i].value);
+    }
+    if (w_total <= 0) return f;
+    f.headcount = (n == 0 ? 0 : d.CumWeight(n - 1)) / w_total;
+    f.gap = gap / w_total;
+    f.severity = sev / w_total;
+    f.money_gap = money;
+    return f;
+  }
   double w_total = 0, poor = 0, gap = 0, sev = 0, money = 0;
   for (const auto& it : d.items()) {
     w_total += it.weight;
@@ -134,6 +291,11 @@ Fgt Fgt3(const WeightedDistribution& d, double line) {
 double Gini(const WeightedDistribution& d) {
   // G = (2 * sum w_i y_i C_i - sum w_i^2 y_i) / (W * sum w_i y_i) - 1, with C_i the inclusive
   // cumulative weight over the sorted values: equal to the double-sum definition.
+  if (d.sorted()) {
+    const double w = d.total_weight(), wy = d.total_value();
+    if (w <= 0 || wy == 0) return 0;
+    return (2 * d.gini_a() - d.gini_b()) / (w * wy) - 1;
+  }
   const auto& items = d.items();
   double cw = 0, a = 0, b = 0, wy = 0, w = 0;
   for (const auto& it : items) {
@@ -165,6 +327,21 @@ double RelativeMedianPovertyGap(const WeightedDistribution& d, double line) {
   if (line <= 0) return 0;
   const auto& items = d.items();
   // Items are sorted: the poor are the prefix with value < line.
+  if (d.sorted()) {
+    const size_t n = d.CountBelow(line);
+    if (n == 0) return 0;
+    const double w_poor = d.CumWeight(n - 1);
+    if (w_poor <= 0) return 0;
+    const double target = 0.5 * w_poor;
+    double median = items[n - 1].value;
+    for (size_t i = 0; i < n; ++i) {  // first cumulative weight above target
+      if (d.CumWeight(i) > target) {
+        median = items[i].value;
+        break;
+      }
+    }
+    return (line - median) / line;
+  }
   size_t n = 0;
   double w_poor = 0;
   while (n < items.size() && items[n].value < line) {

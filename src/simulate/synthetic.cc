@@ -533,7 +533,7 @@ Result<Calibrated> Calibrate(const Population& pop, const std::vector<double>& s
   WeightedDistribution sorted;
   sorted.Reserve(s.size());
   for (size_t h = 0; h < s.size(); ++h) sorted.Add(s[h], pop.size[h]);
-  sorted.Sort();
+  sorted.Sort(1);  // called from worker threads
   const auto& items = sorted.items();
   const double total = sorted.total_weight();
   // Choose k: the poor are the k lowest scores; cumulative share closest to the target.

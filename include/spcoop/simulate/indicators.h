@@ -31,10 +31,16 @@ namespace spcoop::simulate {
 class WeightedDistribution {
  public:
   void Reserve(size_t n) { items_.reserve(n); }
-  void Add(double value, double weight) { items_.push_back({value, weight}); }
+  void Add(double value, double weight) {
+    items_.push_back({value, weight});
+    sorted_ = false;
+  }
   void Append(const WeightedDistribution& other);
-  // Sorts by value and builds cumulative weights. Call after the last Add/Append.
-  void Sort();
+  // Sorts by value (stable) and builds cumulative weights. Call after the last Add/Append.
+  // `threads`: 0 = std::thread::hardware_concurrency() for large inputs (>= 262,144 items), else
+  // one; the order and every cumulative sum are the same for any number of threads.
+  void Sort(int threads = 0);
+  bool sorted() const { return sorted_; }
   bool empty() const { return items_.empty(); }
   size_t size() const { return items_.size(); }
   double total_weight() const { return total_weight_; }
@@ -53,6 +59,13 @@ class WeightedDistribution {
     double weight;
   };
   const std::vector<Item>& items() const { return items_; }
+  // After Sort(): number of items with value < cut, and inclusive cumulative weight of the
+  // first i + 1 items (the sums are accumulated in sorted order).
+  size_t CountBelow(double cut) const { return IndexBelow(cut); }
+  double CumWeight(size_t i) const { return cum_weight_[i]; }
+  // After Sort(): the sums of Gini(), accumulated in the same pass as the cumulative weights.
+  double gini_a() const { return gini_a_; }
+  double gini_b() const { return gini_b_; }
 
  private:
   size_t IndexBelow(double cut) const;      // number of items with value < cut
@@ -62,6 +75,8 @@ class WeightedDistribution {
   std::vector<double> cum_value_;   // inclusive cumulative w * y
   double total_weight_ = 0;
   double total_value_ = 0;
+  double gini_a_ = 0;  // sum w_i y_i C_i
+  double gini_b_ = 0;  // sum w_i^2 y_i
   bool sorted_ = false;
 };
 
