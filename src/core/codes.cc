@@ -168,6 +168,25 @@ std::string_view StateName(State s) {
   return "published";
 }
 
+std::string_view StageName(Stage s) {
+  switch (s) {
+    case Stage::kNotStarted: return "not_started";
+    case Stage::kPlanning: return "planning";
+    case Stage::kInProgress: return "in_progress";
+    case Stage::kAchieved: return "achieved";
+  }
+  return "not_started";
+}
+
+std::optional<Stage> ParseStage(std::string_view s) {
+  for (Stage st : {Stage::kNotStarted, Stage::kPlanning, Stage::kInProgress, Stage::kAchieved}) {
+    if (s == StageName(st)) return st;
+  }
+  return std::nullopt;
+}
+
+bool IsMeasure(std::string_view m) { return m.size() == 1 && m[0] >= 'a' && m[0] <= 'l'; }
+
 std::optional<std::string> NormalizeSex(std::string_view code) {
   std::string u = Upper(code);
   if (u == "_T" || u == "BOTHSEX" || u == "SEX_T" || u == "T") return "_T";

@@ -59,4 +59,9 @@ Status ValidatePercent(double value);
 // (coverage targets do not plan a decline). InvalidArgument naming the field otherwise.
 Status ValidateTarget(const Target& target);
 
+// Narrative stages by their API names ("not_started", "planning", "in_progress", "achieved").
+std::optional<Stage> ParseStage(std::string_view name);
+// True for the Action Plan's national measures "a" .. "l".
+bool IsMeasure(std::string_view measure);
+
 }  // namespace spcoop

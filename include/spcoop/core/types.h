@@ -147,6 +147,32 @@ struct Target {
   std::string recorded_at;
 };
 
+// The Action Plan's 12 national measures, "a" to "l", each with a focal point's narrative and a
+// self-assessed stage in a voluntary national progress report.
+enum class Stage { kNotStarted, kPlanning, kInProgress, kAchieved };
+std::string_view StageName(Stage s);  // "not_started", "planning", "in_progress", "achieved"
+
+struct NarrativeKey {
+  std::string economy;   // "KHM"
+  std::string period;    // reporting period, "2025"
+  std::string measure;   // "a" .. "l"
+  std::string lang;      // the language it is written in: "en", "zh", "ru", "fr"
+  friend bool operator==(const NarrativeKey&, const NarrativeKey&) = default;
+  friend auto operator<=>(const NarrativeKey&, const NarrativeKey&) = default;
+};
+
+struct Narrative {
+  NarrativeKey key;
+  Stage stage = Stage::kNotStarted;
+  std::string progress;
+  std::string challenges;
+  std::string next_steps;
+  // Set only on stored narratives:
+  int64_t revision = 0;
+  Provenance provenance;
+  std::string recorded_at;
+};
+
 // WPP population by sex and five-year age group. age_from..age_to inclusive; age_to = -1 for 100+.
 struct PopulationRow {
   std::string economy;
