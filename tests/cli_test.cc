@@ -145,6 +145,33 @@ TEST_F(CliTest, AFileWithOneBadRowChangesNothingAndNamesTheRow) {
   EXPECT_EQ(Json("observations").size(), before + 999);
 }
 
+TEST_F(CliTest, ImportErrorsComeInTheChosenLanguage) {
+  Init();
+  // Line 3 (the second data row) has the year 1850, before spcoop's first year, 1990.
+  fs::path file = Write("years.csv",
+                        "series,economy,year,value\n"
+                        "SI_COV_BENFTS,KHM,2019,20\n"
+                        "SI_COV_BENFTS,KHM,1850,21\n");
+  Outcome zh = Spcoop("import --lang zh " + Quote(file.string()));
+  EXPECT_EQ(zh.code, 3);
+  EXPECT_NE(zh.err.find("years.csv：2 行中有 1 行有错误；未导入任何数据。"), std::string::npos)
+      << zh.err;
+  EXPECT_NE(zh.err.find("years.csv:3:3: year“1850”：超出 1990-2035 的范围。修改方法：请检查年份；"
+                        "spcoop 保存 1990 年至 2035 年的观测值"),
+            std::string::npos)
+      << zh.err;
+  Outcome fr = Spcoop("import " + Quote(file.string()) + " --lang fr");
+  EXPECT_EQ(fr.code, 3);
+  EXPECT_NE(fr.err.find("years.csv:3:3: year « 1850 » : en dehors de 1990-2035. Correction : "
+                        "vérifiez l'année ; spcoop conserve les observations de 1990 à 2035"),
+            std::string::npos)
+      << fr.err;
+  Outcome skipped = Spcoop("import --skip-bad-rows --lang ru " + Quote(file.string()));
+  EXPECT_EQ(skipped.code, 0) << skipped.err;
+  EXPECT_NE(skipped.out.find("year «1850»: вне диапазона 1990-2035"), std::string::npos)
+      << skipped.out;
+}
+
 TEST_F(CliTest, ALaterImportKeepsBothRevisionsInTheHistory) {
   Init();
   fs::path file = Write("update.csv",
