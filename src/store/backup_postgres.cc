@@ -522,6 +522,14 @@ Result<BackupInfo> RestorePostgres(const std::string& input_path, const std::str
     SPCOOP_ASSIGN_OR_RETURN(auto n, pg->Column("SELECT count(*) FROM " + pg->Ident(t)));
     data_rows += std::stoll(n.at(0));
   }
+  bool spcoop_schema =
+      std::find(existing.begin(), existing.end(), "schema_migration") != existing.end();
+  if (!existing.empty() && !spcoop_schema && !options.force) {
+    return Err(Status::FailedPrecondition(fmt::format(
+        "the target schema of {} holds {} tables that are not spcoop's; restore into an empty "
+        "schema (options=-csearch_path in the URI), or pass --force to drop them",
+        RedactPostgresUri(uri), existing.size())));
+  }
   if (data_rows > 0 && !options.force) {
     return Err(Status::FailedPrecondition(fmt::format(
         "the target database {} holds data ({} rows in {} tables); restore replaces a database "

@@ -200,7 +200,12 @@ Result<BackupInfo> RestoreSqlite(const std::string& input_path, const std::strin
   if (std::filesystem::exists(db_path, ec)) {
     SPCOOP_ASSIGN_OR_RETURN(Conn target, OpenFile(db_path, SQLITE_OPEN_READWRITE));
     auto now = Inspect(target.get(), fmt::format("the target '{}'", db_path));
-    if (!now && !options.force) return Err(now.error());
+    if (!now && !options.force) {
+      if (now.error().code() != StatusCode::kFailedPrecondition) return Err(now.error());
+      return Err(Status::FailedPrecondition(
+          fmt::format("{}; restore replaces it only with --force, or restore into a new file",
+                      now.error().message())));
+    }
     if (now && now->data_rows > 0 && !options.force) {
       return Err(Status::FailedPrecondition(fmt::format(
           "the target database '{}' holds data ({} rows in {} tables); restore replaces a "

@@ -413,6 +413,48 @@ TEST_P(BackupTest, FilesThatAreNotBackupsAreRefused) {
   EXPECT_NE(r.error().message().find("not a spcoop backup"), std::string::npos);
 }
 
+// Tables that are not spcoop's are never dropped without --force, even when empty.
+TEST_P(BackupTest, ForeignTablesInTheTargetNeedForce) {
+  ASSERT_NO_FATAL_FAILURE(MakeSourceAndBackup());
+  if (postgres()) {
+    pqxx::connection c(dst_);
+    pqxx::nontransaction tx(c);
+    tx.exec("CREATE TABLE other_application (id integer)");
+  } else {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dst_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_exec(db, "CREATE TABLE other_application (id integer)", nullptr, nullptr, nullptr),
+        SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto r = Restore(backup_, dst_, {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), StatusCode::kFailedPrecondition) << r.error().ToString();
+  Dump target = DumpOf(dst_);
+  ASSERT_EQ(target.size(), 1u);
+  EXPECT_TRUE(target.contains("other_application"));
+}
+
+// A SQLite file that another connection (a running server) has open is not replaced under it.
+TEST_P(BackupTest, RestoreRefusesASqliteFileInUse) {
+  if (postgres()) GTEST_SKIP() << "PostgreSQL restores in a transaction beside other sessions";
+  ASSERT_NO_FATAL_FAILURE(MakeSourceAndBackup());
+  auto server = Open(dst_);
+  ASSERT_TRUE(server->SetMeta("marker", "in use").ok());
+  Dump target = DumpOf(dst_);
+  auto r = Restore(backup_, dst_, {.force = true});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), StatusCode::kUnavailable) << r.error().ToString();
+  EXPECT_NE(r.error().message().find("stop the server"), std::string::npos);
+  EXPECT_EQ(DumpOf(dst_), target);
+  EXPECT_EQ(server->GetMeta("marker").value_or(std::nullopt), "in use");
+  server.reset();
+  auto again = Restore(backup_, dst_, {.force = true});
+  ASSERT_TRUE(again) << again.error().ToString();
+  EXPECT_EQ(DumpOf(dst_), DumpOf(src_));
+}
+
 TEST_P(BackupTest, BackupNeverOverwritesAFile) {
   ASSERT_NO_FATAL_FAILURE(MakeSourceAndBackup());
   auto again = Backup(src_, backup_);

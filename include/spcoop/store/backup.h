@@ -22,14 +22,14 @@
 //   counts and end marker) and its schema version: kInvalidArgument when the file is not a spcoop
 //   backup, kDataLoss when it is damaged or truncated, kFailedPrecondition when its schema is
 //   newer than this binary. It refuses a target that holds data (any row outside the
-//   `schema_migration` and `sequence` bookkeeping tables) unless options.force is set
-//   (kFailedPrecondition). It is all or nothing: SQLite writes a temporary file beside the target
-//   and renames it over the target; PostgreSQL does everything in one transaction (with force it
-//   first drops every table, view, sequence and function of the target schema), loads each table
-//   verbatim with user triggers disabled (so audit hashes and append-only tables are kept
-//   exactly), and sets every identity sequence past the highest restored id. On any error the
-//   target is unchanged. A backup of an older schema restores as that version; the next
-//   Migrate() upgrades it.
+//   `schema_migration` and `sequence` bookkeeping tables), or tables without a spcoop schema,
+//   unless options.force is set (kFailedPrecondition). It is all or nothing: SQLite writes a
+//   temporary file beside the target and renames it over the target; PostgreSQL does everything in
+//   one transaction (with force it first drops every table, view, sequence and function of the
+//   target schema), loads each table verbatim with user triggers disabled (so audit hashes and
+//   append-only tables are kept exactly), and sets every identity sequence past the highest
+//   restored id. On any error the target is unchanged. A backup of an older schema restores as that
+//   version; the next Migrate() upgrades it.
 // - Restoring a SQLite file needs exclusive use of it: stop the server first (kUnavailable when
 //   another connection has it open).
 // Thread safety: each call opens its own connections; calls may run from any thread.
