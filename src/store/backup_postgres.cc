@@ -395,7 +395,8 @@ std::string ColumnList(Pg& pg, const std::vector<std::string>& columns) {
   return out;
 }
 
-// Drops every table, view, sequence and function of the current schema (restore --force).
+// Drops every table, view, sequence, function and type of the current schema, so the
+// migrations can create them again (restore --force).
 Status DropSchemaObjects(Pg& pg) {
   SPCOOP_ASSIGN_OR_RETURN(
       PgResult objects,
@@ -418,6 +419,16 @@ Status DropSchemaObjects(Pg& pg) {
   // regprocedure's text is already a quoted, qualified signature.
   for (const std::string& f : functions) {
     SPCOOP_RETURN_IF_ERROR(pg.Exec(fmt::format("DROP ROUTINE IF EXISTS {} CASCADE", f)));
+  }
+  // Enums, domains, ranges and free-standing composite types (not the row types of tables).
+  SPCOOP_ASSIGN_OR_RETURN(
+      auto types,
+      pg.Column("SELECT t.typname FROM pg_type t WHERE t.typnamespace = (SELECT oid FROM "
+                "pg_namespace WHERE nspname = current_schema()) AND (t.typtype IN ('e', 'd', "
+                "'r') OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = "
+                "t.typrelid) = 'c'))"));
+  for (const std::string& t : types) {
+    SPCOOP_RETURN_IF_ERROR(pg.Exec(fmt::format("DROP TYPE IF EXISTS {} CASCADE", pg.Ident(t))));
   }
   return Status::Ok();
 }

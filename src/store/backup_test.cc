@@ -305,9 +305,33 @@ TEST_P(BackupTest, RefusesATargetWithDataUnlessForced) {
       << refused.error().message();
   EXPECT_EQ(DumpOf(dst_), target);
 
+  if (postgres()) {
+    // What later migrations may create besides tables must go too, or they could not run again.
+    pqxx::connection c(dst_);
+    pqxx::nontransaction tx(c);
+    tx.exec(
+        "CREATE TYPE user_role AS ENUM ('administrator', 'analyst'); "
+        "CREATE DOMAIN percentage AS double precision CHECK (VALUE BETWEEN 0 AND 100); "
+        "CREATE VIEW current_targets AS SELECT * FROM target_revision; "
+        "CREATE SEQUENCE free_standing");
+  }
   auto forced = Restore(backup_, dst_, {.force = true});
   ASSERT_TRUE(forced) << forced.error().ToString();
   EXPECT_EQ(DumpOf(dst_), DumpOf(src_));
+  if (postgres()) {
+    pqxx::connection c(dst_);
+    pqxx::nontransaction tx(c);
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM pg_type WHERE typname IN ('user_role', "
+                       "'percentage') AND typnamespace = (SELECT oid FROM pg_namespace WHERE "
+                       "nspname = current_schema())")[0]
+                  .as<int>(),
+              0);
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM pg_class WHERE relname IN ('current_targets', "
+                       "'free_standing') AND relnamespace = (SELECT oid FROM pg_namespace WHERE "
+                       "nspname = current_schema())")[0]
+                  .as<int>(),
+              0);
+  }
 }
 
 TEST_P(BackupTest, AnEmptyMigratedTargetNeedsNoForce) {

@@ -25,8 +25,8 @@
 //   `schema_migration` and `sequence` bookkeeping tables), or tables without a spcoop schema,
 //   unless options.force is set (kFailedPrecondition). It is all or nothing: SQLite writes a
 //   temporary file beside the target and renames it over the target; PostgreSQL does everything in
-//   one transaction (with force it first drops every table, view, sequence and function of the
-//   target schema), loads each table verbatim with user triggers disabled (so audit hashes and
+//   one transaction (with force it first drops every table, view, sequence, function and type of
+//   the target schema), loads each table verbatim with user triggers disabled (so audit hashes and
 //   append-only tables are kept exactly), and sets every identity sequence past the highest
 //   restored id. On any error the target is unchanged. A backup of an older schema restores as that
 //   version; the next Migrate() upgrades it.
