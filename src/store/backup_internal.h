@@ -2,6 +2,8 @@
 // backup file's first bytes.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -16,6 +18,12 @@ Result<BackupInfo> RestoreSqlite(const std::string& input_path, const std::strin
 Result<BackupInfo> BackupPostgres(const std::string& uri, const std::string& output_path);
 Result<BackupInfo> RestorePostgres(const std::string& input_path, const std::string& uri,
                                    const RestoreOptions& options);
+
+// Rows per table in a freshly migrated database (rows the migrations insert, such as the SQLite
+// id counter in `sequence`). A target "holds data" when a table other than schema_migration has
+// more rows than this. The backends' logical schemas match one for one, so the SQLite
+// migrations, applied to an in-memory database, give the counts for PostgreSQL too.
+Result<std::map<std::string, int64_t>> SeedRows();
 
 // The "end" of a backup written to `output_path`.partial: renames it over output_path, or
 // removes it when the backup failed. Keeps no file behind on any path.

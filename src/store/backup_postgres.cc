@@ -527,11 +527,12 @@ Result<BackupInfo> RestorePostgres(const std::string& input_path, const std::str
 
   // The target: empty unless forced.
   SPCOOP_ASSIGN_OR_RETURN(auto existing, TablesInLoadOrder(*pg));
+  SPCOOP_ASSIGN_OR_RETURN(auto seeds, SeedRows());
   int64_t data_rows = 0;
   for (const std::string& t : existing) {
     if (t == "schema_migration") continue;
     SPCOOP_ASSIGN_OR_RETURN(auto n, pg->Column("SELECT count(*) FROM " + pg->Ident(t)));
-    data_rows += std::stoll(n.at(0));
+    data_rows += std::max<int64_t>(0, std::stoll(n.at(0)) - seeds[t]);
   }
   bool spcoop_schema =
       std::find(existing.begin(), existing.end(), "schema_migration") != existing.end();

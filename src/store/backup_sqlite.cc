@@ -12,7 +12,9 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "backup_internal.h"
@@ -23,11 +25,6 @@ namespace spcoop::backup {
 namespace {
 
 using sqlite::FromSqlite;
-
-// Tables whose rows do not make a database "hold data": migrations fill them.
-bool IsBookkeeping(std::string_view table) {
-  return table == "schema_migration" || table == "sequence";
-}
 
 struct Closer {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -74,7 +71,7 @@ struct Contents {
   int schema_version = 0;
   int64_t tables = 0;
   int64_t rows = 0;
-  int64_t data_rows = 0;  // rows outside the bookkeeping tables
+  int64_t data_rows = 0;  // rows beyond those the migrations put there (SeedRows)
 };
 
 Result<Contents> Inspect(sqlite3* db, std::string_view what) {
@@ -84,12 +81,13 @@ Result<Contents> Inspect(sqlite3* db, std::string_view what) {
                                  "LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"));
   Contents c;
   bool has_migrations = false;
+  SPCOOP_ASSIGN_OR_RETURN(auto seeds, SeedRows());
   for (const std::string& t : tables) {
     SPCOOP_ASSIGN_OR_RETURN(auto n, Column(db, "SELECT COUNT(*) FROM " + QuoteIdent(t)));
     int64_t rows = std::stoll(n.at(0));
     ++c.tables;
     c.rows += rows;
-    if (!IsBookkeeping(t)) c.data_rows += rows;
+    if (t != "schema_migration") c.data_rows += std::max<int64_t>(0, rows - seeds[t]);
     if (t == "schema_migration") has_migrations = true;
   }
   if (has_migrations) {
@@ -128,6 +126,29 @@ Result<std::string> UseRollbackJournal(sqlite3* db) {
 }
 
 }  // namespace
+
+Result<std::map<std::string, int64_t>> SeedRows() {
+  SPCOOP_ASSIGN_OR_RETURN(Conn db, OpenFile(":memory:", SQLITE_OPEN_READWRITE));
+  for (const auto& m : sqlite::kMigrations) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db.get(), std::string(m.sql).c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      return Err(Status::Internal(fmt::format("migration {}: {}", m.version, msg)));
+    }
+  }
+  SPCOOP_ASSIGN_OR_RETURN(auto tables,
+                          Column(db.get(),
+                                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT "
+                                 "LIKE 'sqlite\\_%' ESCAPE '\\'"));
+  std::map<std::string, int64_t> out;
+  for (const std::string& t : tables) {
+    SPCOOP_ASSIGN_OR_RETURN(auto n, Column(db.get(), "SELECT COUNT(*) FROM " + QuoteIdent(t)));
+    out[t] = std::stoll(n.at(0));
+  }
+  return out;
+}
 
 Result<BackupInfo> BackupSqlite(const std::string& db_path, const std::string& output_path) {
   std::error_code ec;

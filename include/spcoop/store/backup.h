@@ -21,9 +21,9 @@
 // - Restore() checks the backup first (SQLite: integrity check; archive: gzip checksum, row
 //   counts and end marker) and its schema version: kInvalidArgument when the file is not a spcoop
 //   backup, kDataLoss when it is damaged or truncated, kFailedPrecondition when its schema is
-//   newer than this binary. It refuses a target that holds data (any row outside the
-//   `schema_migration` and `sequence` bookkeeping tables), or tables without a spcoop schema,
-//   unless options.force is set (kFailedPrecondition). It is all or nothing: SQLite writes a
+//   newer than this binary. It refuses a target that holds data (a table with more rows
+//   than a freshly migrated database has, schema_migration aside), or tables without a spcoop
+//   schema, unless options.force is set (kFailedPrecondition). It is all or nothing: SQLite writes a
 //   temporary file beside the target and renames it over the target; PostgreSQL does everything in
 //   one transaction (with force it first drops every table, view, sequence, function and type of
 //   the target schema), loads each table verbatim with user triggers disabled (so audit hashes and
