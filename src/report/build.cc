@@ -560,9 +560,10 @@ Result<Document> BuildRegional(Store& store, const RegionalRequest& request, int
   }
 
   // 5. One page per economy.
+  doc.PageBreak();
   doc.Heading(1, T(Text::kProfilesSection, lang));
   for (const Economy& e : economies) {
-    doc.PageBreak();
+    if (&e != &economies.front()) doc.PageBreak();
     doc.Heading(2, EconomyName(e, lang));
     doc.Note(fmt::format("{} · {}", SubregionName(e.subregion, lang),
                          T(reported(e) ? Text::kReported : Text::kNotReported, lang)));
