@@ -51,5 +51,7 @@ void AddProgressCommands(CLI::App& app, GlobalOptions& g, Action& action);  // p
 void AddServeCommand(CLI::App& app, GlobalOptions& g, Action& action);
 // The policy simulator (simulate_command.cc).
 void AddSimulateCommand(CLI::App& app, GlobalOptions& g, Action& action);
+// The progress reports (report_command.cc).
+void AddReportCommand(CLI::App& app, GlobalOptions& g, Action& action);
 
 }  // namespace spcoop::cli
