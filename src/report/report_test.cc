@@ -39,6 +39,13 @@ std::string WriteTemp(const std::string& name, const std::string& bytes) {
   return path;
 }
 
+int PdfPages(const std::string& path) {
+  std::string info = RunCommand(fmt::format("pdfinfo '{}'", path));
+  std::smatch m;
+  if (!std::regex_search(info, m, std::regex("Pages:\\s+(\\d+)"))) return 0;
+  return std::stoi(m[1]);
+}
+
 // pdftotext's text with every run of white space made one space, so that a phrase wrapped
 // across lines is still found.
 std::string PdfText(const std::string& path) {
@@ -250,6 +257,47 @@ TEST_F(ReportTest, HtmlShowsTheSameFiguresAndMarksNarrativeLanguages) {
   EXPECT_NE(html.find("<p lang=\"ru\">Правительство"), std::string::npos);
   EXPECT_NE(html.find("@media print"), std::string::npos);
   EXPECT_NE(html.find("<svg"), std::string::npos);
+}
+
+TEST_F(ReportTest, RussianAndFrenchReportsUseTheirOwnHeadings) {
+  std::string ru = PdfText(WriteTemp("khm-ru.pdf", National("KHM", Language::kRu, Format::kPdf)));
+  for (const char* text : {"Добровольный национальный доклад о ходе работы", "Камбоджа",
+                           "Национальные меры Плана действий", "Страница 1 из"}) {
+    EXPECT_NE(ru.find(text), std::string::npos) << text;
+  }
+  EXPECT_NE(ru.find("835 971"), std::string::npos);  // no-break space, extracted as a space
+  std::string fr = PdfText(WriteTemp("khm-fr.pdf", National("KHM", Language::kFr, Format::kPdf)));
+  for (const char* text : {"Rapport national volontaire sur les progrès", "Cambodge",
+                           "Mesures nationales du Plan d'action", "Page 1 sur"}) {
+    EXPECT_NE(fr.find(text), std::string::npos) << text;
+  }
+}
+
+TEST_F(ReportTest, LongNarrativesFlowOverPagesAndMarkupIsText) {
+  std::string long_text;
+  for (int i = 0; i < 400; ++i) long_text += fmt::format("Sentence {} of a long account. ", i);
+  std::vector<Narrative> narratives = {
+      MakeNarrative("KHM", "2025", "b", "en", Stage::kPlanning, long_text.c_str(),
+                    "<script>alert(1)</script> & <b>bold</b>")};
+  auto html = report::National(*store_, {"KHM", "2025", Language::kEn}, narratives, Format::kHtml);
+  ASSERT_TRUE(html);
+  EXPECT_EQ(html->find("<script>"), std::string::npos);
+  EXPECT_NE(html->find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"),
+            std::string::npos);
+  auto pdf = report::National(*store_, {"KHM", "2025", Language::kEn}, narratives, Format::kPdf);
+  ASSERT_TRUE(pdf);
+  std::string path = WriteTemp("khm-long.pdf", *pdf);
+  std::string text = PdfText(path);
+  // About 12,000 characters, at most about 6,000 a page (90 characters x 65 lines): at least
+  // two pages more than the report without it.
+  int base = PdfPages(WriteTemp("khm-base.pdf", National("KHM", Language::kEn, Format::kPdf)));
+  EXPECT_GE(PdfPages(path), base + 2);
+  // Pango is given plain text, not markup: the tags are printed as written.
+  EXPECT_NE(text.find("<script>alert(1)</script> & <b>bold</b>"), std::string::npos);
+  // None lost at a page break.
+  EXPECT_NE(text.find("Sentence 0 of a long account."), std::string::npos);
+  EXPECT_NE(text.find("Sentence 199 of a long account."), std::string::npos);
+  EXPECT_NE(text.find("Sentence 399 of a long account."), std::string::npos);
 }
 
 // ------------------------------------------------------------- bad requests, hand-made store

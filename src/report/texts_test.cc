@@ -12,7 +12,7 @@ namespace {
 
 constexpr Language kLanguages[] = {Language::kEn, Language::kZh, Language::kRu, Language::kFr};
 
-TEST(TextsTest, EveryTextExistsInFourDistinctNonEmptyVersions) {
+TEST(TextsTest, EveryTextExistsInTheFourLanguages) {
   for (int i = 0; i < static_cast<int>(Text::kCount); ++i) {
     for (Language lang : kLanguages) {
       EXPECT_FALSE(Tr(static_cast<Text>(i), lang).empty()) << "text " << i;
