@@ -276,9 +276,9 @@ TEST_F(ReportTest, RussianAndFrenchReportsUseTheirOwnHeadings) {
 TEST_F(ReportTest, LongNarrativesFlowOverPagesAndMarkupIsText) {
   std::string long_text;
   for (int i = 0; i < 400; ++i) long_text += fmt::format("Sentence {} of a long account. ", i);
-  std::vector<Narrative> narratives = {
-      MakeNarrative("KHM", "2025", "b", "en", Stage::kPlanning, long_text.c_str(),
-                    "<script>alert(1)</script> & <b>bold</b>")};
+  std::vector<Narrative> narratives = {MakeNarrative("KHM", "2025", "b", "en", Stage::kPlanning,
+                                                     long_text.c_str(),
+                                                     "<script>alert(1)</script> & <b>bold</b>")};
   auto html = report::National(*store_, {"KHM", "2025", Language::kEn}, narratives, Format::kHtml);
   ASSERT_TRUE(html);
   EXPECT_EQ(html->find("<script>"), std::string::npos);
