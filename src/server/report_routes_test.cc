@@ -139,5 +139,28 @@ TEST_F(ReportRoutesTest, BadRequestsAreRefusedWithJsonErrors) {
   EXPECT_EQ(post->get_header_value("Allow"), "GET, HEAD, OPTIONS");
 }
 
+TEST_F(ReportRoutesTest, ConcurrentDownloadsAreEachComplete) {
+  // The server's two worker threads draw two PDFs at once (each thread has its own Pango font
+  // map and Cairo surface); both must come out whole and identical apart from the creation time.
+  std::string bodies[2];
+  int statuses[2] = {0, 0};
+  std::thread threads[2];
+  for (int i = 0; i < 2; ++i) {
+    threads[i] = std::thread([i, &bodies, &statuses] {
+      auto r = Get("/api/v1/reports/national?economy=KHM&period=2025&lang=zh&format=pdf");
+      if (!r) return;
+      statuses[i] = r->status;
+      bodies[i] = r->body;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(statuses[i], 200);
+    EXPECT_EQ(bodies[i].substr(0, 5), "%PDF-");
+    EXPECT_NE(bodies[i].find("%%EOF"), std::string::npos);
+  }
+  EXPECT_EQ(bodies[0].size(), bodies[1].size());
+}
+
 }  // namespace
 }  // namespace spcoop::server
