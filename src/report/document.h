@@ -39,6 +39,14 @@ struct ChartData {
   std::vector<ChartLine> lines;
 };
 
+// Years labelled on a chart's axis: multiples of 5, and the first year when it is at least three
+// years from the next multiple of 5 (so two labels never touch).
+inline bool TickLabel(int year, const ChartData& c) {
+  if (year % 5 == 0) return true;
+  int first = static_cast<int>(c.x_min);
+  return year == first && 5 - first % 5 >= 3;
+}
+
 enum class BlockKind { kHeading, kParagraph, kNote, kTable, kChart, kPageBreak };
 
 struct Block {

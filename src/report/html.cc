@@ -87,7 +87,7 @@ void Chart(std::string& out, const ChartData& c) {
         kLeft, kLeft + pw, y(v), y(v), kLeft - 4, y(v) + 3, v);
   }
   for (int year = static_cast<int>(c.x_min); year <= c.x_max; ++year) {
-    if (year % 5 != 0 && year != c.x_min) continue;
+    if (!TickLabel(year, c)) continue;
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>", x(year),
                        kTop + ph + 14, year);
   }

@@ -398,7 +398,7 @@ class Writer {
         Show(label.get(), left - 4 - Pt(w), py(v) - Pt(h) / 2, kGrey);
       }
       for (int year = static_cast<int>(c.x_min); year <= c.x_max; ++year) {
-        if (year % 5 != 0 && year != c.x_min) continue;
+        if (!TickLabel(year, c)) continue;
         auto label = Make(std::to_string(year), small_.get(), 40, PANGO_ALIGN_CENTER);
         Show(label.get(), px(year) - 20, top + height + 3, kGrey);
       }

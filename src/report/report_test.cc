@@ -373,6 +373,19 @@ TEST_F(ReportRequestTest, RefusesMalformedPeriodsLanguagesAndFormats) {
   EXPECT_EQ(FileName(Format::kHtml, "", "2025", Language::kEn), "spcoop-regional-2025-en.html");
 }
 
+TEST(ReportFormatTest, ChartAxisLabelsNeverTouch) {
+  ChartData c;
+  c.x_min = 2011;  // 4 years before 2015: labelled
+  EXPECT_TRUE(TickLabel(2011, c));
+  EXPECT_FALSE(TickLabel(2012, c));
+  EXPECT_TRUE(TickLabel(2015, c));
+  EXPECT_TRUE(TickLabel(2030, c));
+  c.x_min = 2013;  // 2 years before 2015: not labelled
+  EXPECT_FALSE(TickLabel(2013, c));
+  c.x_min = 2015;
+  EXPECT_TRUE(TickLabel(2015, c));
+}
+
 TEST(ReportFormatTest, NumbersAndKeyPoints) {
   EXPECT_EQ(Percent(8.1), "8.1");
   EXPECT_EQ(Percent(47), "47.0");
