@@ -290,7 +290,11 @@ Result<Document> BuildNational(Store& store, const NationalRequest& request, int
   bool any_default = false;
   doc.Heading(1, T(Text::kCoverageSection, lang));
   doc.Paragraph(T(Text::kCoverageIntro, lang));
-  doc.Table(CoverageTable(rows, lang, &any_default));
+  if (rows.empty()) {
+    doc.Note(std::string(StatusLabel(ProgressStatus::kNoData, lang)));
+  } else {
+    doc.Table(CoverageTable(rows, lang, &any_default));
+  }
   if (any_default) doc.Note(T(Text::kDefaultTargetNote, lang));
 
   // 2. Charts of the headline keys.

@@ -349,6 +349,16 @@ TEST_F(ReportRequestTest, RefusesAPeriodWithoutData) {
   auto with_narrative = National(*store_, {"KHM", "2018", Language::kEn}, n, Format::kHtml);
   ASSERT_TRUE(with_narrative) << with_narrative.error().ToString();
   EXPECT_NE(with_narrative->find("Early planning."), std::string::npos);
+  // An economy without any observation but with a narrative: its report says "No data".
+  Economy lao;
+  lao.iso3 = "LAO";
+  lao.name = {"Lao PDR", "老挝", "Лаос", "Laos"};
+  lao.subregion = "South-East Asia";
+  ASSERT_TRUE(store_->PutEconomies(std::vector<Economy>{lao}).ok());
+  n[0].key.economy = "LAO";
+  auto no_data = National(*store_, {"LAO", "2018", Language::kEn}, n, Format::kHtml);
+  ASSERT_TRUE(no_data) << no_data.error().ToString();
+  EXPECT_NE(no_data->find("<p class=\"note\">No data</p>"), std::string::npos);
   // 2019 has the observation; lower-case codes are accepted.
   EXPECT_TRUE(National(*store_, {"khm", "2019", Language::kEn}, {}, Format::kHtml));
 }
