@@ -1,6 +1,7 @@
 // spcoop report national | regional: the progress reports as PDF or HTML (docs/reports.md).
 #include <fmt/format.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,11 +17,17 @@ struct ReportArgs {
   std::string economy, period, lang = "en", format = "pdf", output;
 };
 
-// The published narratives of the period. The Store does not keep narratives yet: until it does,
-// reports carry none and each measure says that no narrative has been published.
-Result<std::vector<Narrative>> PublishedNarratives(Store& /*store*/,
-                                                   const std::string& /*period*/) {
-  return std::vector<Narrative>{};
+// The published narratives of the period, of one economy (national) or of all (regional).
+Result<std::vector<Narrative>> PublishedNarratives(Store& store, const ReportArgs& a,
+                                                   bool national) {
+  NarrativeFilter filter;
+  filter.period = a.period;
+  if (national) {
+    std::string economy = a.economy;
+    for (char& c : economy) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    filter.economies = {economy};
+  }
+  return store.ListNarratives(filter);
 }
 
 // Writes next to the target and renames, so a failed run never leaves half a file.
@@ -53,7 +60,7 @@ int RunReport(const GlobalOptions& g, const ReportArgs& a, bool national) {
   if (!period) return Fail(period.error());
   auto store = OpenDatabase(g);
   if (!store) return Fail(store.error());
-  auto narratives = PublishedNarratives(**store, a.period);
+  auto narratives = PublishedNarratives(**store, a, national);
   if (!narratives) return Fail(narratives.error());
   auto bytes = national
                    ? report::National(**store, {a.economy, a.period, *lang}, *narratives, *format)

@@ -18,6 +18,7 @@
 #include "spcoop/analysis/analysis.h"
 #include "spcoop/ingest/reference.h"
 #include "spcoop/store/store.h"
+#include "spcoop/store/workflow.h"
 
 namespace spcoop::report {
 namespace {
@@ -245,6 +246,50 @@ TEST_F(ReportTest, RegionalReportCoversEveryEconomyAndFlagsThoseWithoutAReport) 
   EXPECT_EQ(text.find("其后扩大了覆盖面"), std::string::npos);  // second sentence
   EXPECT_NE(text.find("A Thai narrative."), std::string::npos);
   EXPECT_EQ(text.find("A narrative of 2024 only."), std::string::npos);
+}
+
+TEST_F(ReportTest, PublishedWorkflowNarrativesReachTheReportsAndDraftsDoNot) {
+  // A focal point writes two sections in Chinese, submits them, the secretariat publishes them;
+  // a third section is then drafted but not submitted.
+  std::vector<Narrative> written = {
+      MakeNarrative("KHM", "2026", "a", "zh", Stage::kInProgress, "柬埔寨修订了社会保护法律框架。",
+                    "资金不足。", "扩大养老金覆盖面。"),
+      MakeNarrative("KHM", "2026", "g", "zh", Stage::kPlanning, "非正规就业者登记工作已启动。")};
+  std::vector<DraftChange> changes;
+  for (const Narrative& n : written) {
+    changes.push_back(DraftChange::ForNarrative(n, {"focal", "edit", "2026 report"}));
+  }
+  auto cs = AddDraftChanges(*store_, "KHM", "focal", changes);
+  ASSERT_TRUE(cs) << cs.error().ToString();
+  ASSERT_TRUE(SubmitChangeset(*store_, cs->id, "focal", "for the 2026 session"));
+  auto published = PublishChangeset(*store_, cs->id, "secretariat", "checked");
+  ASSERT_TRUE(published) << published.error().ToString();
+  std::vector<DraftChange> draft = {DraftChange::ForNarrative(
+      MakeNarrative("KHM", "2026", "b", "zh", Stage::kPlanning, "尚未提交的草稿。"),
+      {"focal", "edit", "not yet"})};
+  ASSERT_TRUE(AddDraftChanges(*store_, "KHM", "focal", draft));
+
+  auto narratives = store_->ListNarratives({{"KHM"}, "2026"});
+  ASSERT_TRUE(narratives) << narratives.error().ToString();
+  ASSERT_EQ(narratives->size(), 2u);
+  auto pdf = report::National(*store_, {"KHM", "2026", Language::kZh}, *narratives, Format::kPdf);
+  ASSERT_TRUE(pdf) << pdf.error().ToString();
+  std::string text = PdfText(WriteTemp("khm-2026.pdf", *pdf));
+  EXPECT_NE(text.find("柬埔寨修订了社会保护法律框架。"), std::string::npos);
+  EXPECT_NE(text.find("非正规就业者登记工作已启动。"), std::string::npos);
+  EXPECT_EQ(text.find("尚未提交的草稿"), std::string::npos);
+  EXPECT_NE(text.find("8.1 (2020)"), std::string::npos);  // the 1.3.1 table, as above
+  EXPECT_NE(text.find("835,971"), std::string::npos);
+
+  auto all = store_->ListNarratives({{}, "2026"});
+  ASSERT_TRUE(all);
+  auto regional = report::Regional(*store_, {"2026", Language::kEn}, *all, Format::kPdf);
+  ASSERT_TRUE(regional) << regional.error().ToString();
+  std::string summary = PdfText(WriteTemp("regional-2026.pdf", *regional));
+  EXPECT_NE(summary.find("1 of 58 economies have published a national report for 2026."),
+            std::string::npos);
+  EXPECT_NE(summary.find("柬埔寨修订了社会保护法律框架。"), std::string::npos);  // key point
+  EXPECT_EQ(summary.find("尚未提交的草稿"), std::string::npos);
 }
 
 TEST_F(ReportTest, HtmlShowsTheSameFiguresAndMarksNarrativeLanguages) {

@@ -13,11 +13,13 @@ namespace {
 
 constexpr std::string_view kAllow = "GET, HEAD, OPTIONS";
 
-// The published narratives of the period. The Store does not keep narratives yet: until it does,
-// reports carry none and each measure says that no narrative has been published.
-Result<std::vector<Narrative>> PublishedNarratives(Store& /*store*/,
-                                                   const std::string& /*period*/) {
-  return std::vector<Narrative>{};
+// The published narratives of the period, of one economy (national) or of all (regional).
+Result<std::vector<Narrative>> PublishedNarratives(Store& store, const std::string& economy,
+                                                   const std::string& period) {
+  NarrativeFilter filter;
+  filter.period = period;
+  if (!economy.empty()) filter.economies = {economy};
+  return store.ListNarratives(filter);
 }
 
 }  // namespace
@@ -84,7 +86,7 @@ HttpResponse HandleReport(StorePool& pool, const HttpRequest& request) {
 
   auto lease = pool.Acquire();
   if (!lease) return ErrorResponse(lease.error());
-  auto narratives = PublishedNarratives(**lease, period);
+  auto narratives = PublishedNarratives(**lease, economy, period);
   if (!narratives) return ErrorResponse(narratives.error());
   Result<std::string> body =
       national ? report::National(**lease, {economy, period, lang}, *narratives, format)

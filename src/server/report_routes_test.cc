@@ -13,6 +13,7 @@
 #include "spcoop/ingest/reference.h"
 #include "spcoop/server/server.h"
 #include "spcoop/store/store.h"
+#include "spcoop/store/workflow.h"
 
 namespace spcoop::server {
 namespace {
@@ -32,6 +33,16 @@ class ReportRoutesTest : public ::testing::Test {
       ASSERT_TRUE((*store)->Migrate().ok());
       auto loaded = ingest::LoadReferenceData(**store, SPCOOP_REFERENCE_DIR);
       ASSERT_TRUE(loaded) << loaded.error().ToString();
+      // One published Chinese narrative of Cambodia for 2025.
+      Narrative n;
+      n.key = {"KHM", "2025", "a", "zh"};
+      n.stage = Stage::kInProgress;
+      n.progress = "柬埔寨通过了国家社会保护政策框架。";
+      std::vector<DraftChange> changes = {DraftChange::ForNarrative(n, {"focal", "edit", "2025"})};
+      auto cs = AddDraftChanges(**store, "KHM", "focal", changes);
+      ASSERT_TRUE(cs) << cs.error().ToString();
+      ASSERT_TRUE(SubmitChangeset(**store, cs->id, "focal", "ready"));
+      ASSERT_TRUE(PublishChangeset(**store, cs->id, "secretariat", "checked"));
     }
     ServerOptions options;
     options.database = db;
@@ -77,6 +88,9 @@ TEST_F(ReportRoutesTest, NationalHtmlShowsTheProgressRouteNumbers) {
   EXPECT_EQ(report->get_header_value("Content-Type"), "text/html; charset=utf-8");
   EXPECT_EQ(report->get_header_value("Content-Disposition"),
             "inline; filename=\"spcoop-national-KHM-2025-en.html\"");
+  // The published narrative, in its own language.
+  EXPECT_NE(report->body.find("<p lang=\"zh\">柬埔寨通过了国家社会保护政策框架。</p>"),
+            std::string::npos);
   auto progress = Get("/api/v1/progress?economy=KHM");
   ASSERT_TRUE(progress);
   ASSERT_EQ(progress->status, 200);
@@ -99,6 +113,11 @@ TEST_F(ReportRoutesTest, PdfDownloads) {
             "attachment; filename=\"spcoop-national-KHM-2025-zh.pdf\"");
   EXPECT_EQ(national->body.substr(0, 5), "%PDF-");
   // pdf is the default format.
+  auto regional_html = Get("/api/v1/reports/regional?period=2025&format=html");
+  ASSERT_TRUE(regional_html);
+  ASSERT_EQ(regional_html->status, 200);
+  EXPECT_NE(regional_html->body.find("1 of 58 economies have published a national report"),
+            std::string::npos);
   auto regional = Get("/api/v1/reports/regional?period=2025");
   ASSERT_TRUE(regional);
   ASSERT_EQ(regional->status, 200) << regional->body;
