@@ -35,6 +35,7 @@
 
 #include "api.h"
 #include "http.h"
+#include "report_routes.h"
 #include "sdmx_routes.h"
 #include "store_pool.h"
 
@@ -438,6 +439,12 @@ HandlerResponse HttpServer::Answer(const httplib::Request& req, httplib::Respons
     HttpRequest request{req.method, req.path, {}};
     request.query.assign(req.params.begin(), req.params.end());
     Apply(HandleSdmx(*pool_, request, req.get_header_value("Accept")), res);
+    return HandlerResponse::Handled;
+  }
+  if (IsReportPath(req.path)) {
+    HttpRequest request{req.method, req.path, {}};
+    request.query.assign(req.params.begin(), req.params.end());
+    Apply(HandleReport(*pool_, request), res);
     return HandlerResponse::Handled;
   }
   if (IsApiPath(req.path)) {
