@@ -55,5 +55,6 @@ void AddSimulateCommand(CLI::App& app, GlobalOptions& g, Action& action);
 void AddReportCommand(CLI::App& app, GlobalOptions& g, Action& action);
 // backup and restore of a whole database (backup_command.cc).
 void AddBackupCommands(CLI::App& app, GlobalOptions& g, Action& action);
+void AddUserCommands(CLI::App& app, GlobalOptions& g, Action& action);  // user ..., audit
 
 }  // namespace spcoop::cli

@@ -11,6 +11,9 @@
 #include "spcoop/ingest/reference.h"
 
 namespace spcoop::cli {
+
+// user_commands.cc: creates the first administrator when there is none.
+Status EnsureAdministrator(Store& store);
 namespace {
 
 namespace fs = std::filesystem;
@@ -56,6 +59,7 @@ int RunInit(const GlobalOptions& g) {
   }
   for (const auto& imp : report->imports) PrintImportCounts(imp.record, false, std::cout);
   for (const auto& f : report->skipped) std::cout << f << ": unchanged since the last load\n";
+  if (Status s = EnsureAdministrator(**store); !s.ok()) return Fail(s);
   return kExitOk;
 }
 

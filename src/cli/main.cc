@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     AddSimulateCommand(app, g, action);
     AddReportCommand(app, g, action);
     AddBackupCommands(app, g, action);
+    AddUserCommands(app, g, action);
 
     try {
       app.parse(argc, argv);

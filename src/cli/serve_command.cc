@@ -54,6 +54,13 @@ void AddServeCommand(CLI::App& app, GlobalOptions& g, Action& action) {
       ->capture_default_str();
   cmd->add_flag("--no-log", [opt](int64_t) { opt->log_requests = false; },
                 "Do not log one line per request");
+  cmd->add_option("--max-upload", opt->max_upload_bytes, "Largest import upload, bytes")
+      ->capture_default_str();
+  cmd->add_flag("--secure-cookies", opt->secure_cookies,
+                "Mark session cookies Secure (clients reach spcoop over TLS)");
+  cmd->add_flag("--trust-proxy", opt->trust_proxy,
+                "Behind a reverse proxy: client address from X-Forwarded-For, scheme from "
+                "X-Forwarded-Proto");
   cmd->add_option("--web", opt->web_root, "Folder of the built web app to serve at /");
   cmd->callback([&g, &action, opt] { action = [&g, opt] { return RunServe(g, *opt); }; });
 }

@@ -298,26 +298,6 @@ Result<json> HandlePasswordChange(Context& ctx) {
 
 // ------------------------------------------------------------------ users
 
-// Checks role, economy and organisation together; kInvalidArgument naming the field.
-Status CheckUserFields(Store& store, const User& u) {
-  if (u.role == Role::kFocalPoint) {
-    if (u.economy.empty()) {
-      return Status::InvalidArgument("a focal point needs an economy (ISO3 code, e.g. KHM)");
-    }
-    if (!store.GetEconomy(u.economy)) {
-      return Status::InvalidArgument(fmt::format(
-          "economy '{}' is not known; use an ISO3 code listed by /api/v1/economies",
-          Shorten(u.economy)));
-    }
-  } else if (!u.economy.empty()) {
-    return Status::InvalidArgument("only focal points are tied to an economy; leave it empty");
-  }
-  if (u.role == Role::kPartner && u.organisation.empty()) {
-    return Status::InvalidArgument("a development partner needs an organisation");
-  }
-  return Status::Ok();
-}
-
 // Refuses changes that would leave no active administrator.
 Status KeepAnAdministrator(Store& store, const User& before, const User& after) {
   if (before.role != Role::kAdministrator || before.disabled) return Status::Ok();
@@ -366,7 +346,7 @@ Result<json> HandleUserCreate(Context& ctx) {
   u.role = role.value_or(Role::kAnalyst);
   u.economy = AsciiUpper(economy.value_or(""));
   u.organisation = organisation.value_or("");
-  SPCOOP_RETURN_IF_ERROR(CheckUserFields(*store, u));
+  SPCOOP_RETURN_IF_ERROR(ValidateUserFields(*store, u));
   SPCOOP_ASSIGN_OR_RETURN(u.password_hash, auth::HashPassword(*password));
   SPCOOP_ASSIGN_OR_RETURN(u, CreateUser(*store, u));
   Audit(ctx, "user.create", "user:" + u.username, "", UserAuditJson(u));
@@ -398,7 +378,7 @@ Result<json> HandleUserUpdate(Context& ctx) {
   if (role_given && role != Role::kFocalPoint && !economy) after.economy.clear();
   if (organisation) after.organisation = *organisation;
   if (disabled) after.disabled = *disabled;
-  SPCOOP_RETURN_IF_ERROR(CheckUserFields(*store, after));
+  SPCOOP_RETURN_IF_ERROR(ValidateUserFields(*store, after));
   SPCOOP_RETURN_IF_ERROR(KeepAnAdministrator(*store, before, after));
   SPCOOP_ASSIGN_OR_RETURN(after, UpdateUser(*store, after));
   // Sessions carry the rights of the moment they were opened: end them when rights change.

@@ -188,6 +188,26 @@ Result<User> UpdateUser(Store& store, const User& user) {
   });
 }
 
+Status ValidateUserFields(Store& store, const User& u) {
+  if (u.role == Role::kFocalPoint) {
+    if (u.economy.empty()) {
+      return Status::InvalidArgument(
+          "a focal point needs an economy: an ISO3 code such as KHM (--economy, or \"economy\")");
+    }
+    if (!store.GetEconomy(u.economy)) {
+      return Status::InvalidArgument(fmt::format(
+          "economy '{}' is not known; use an ISO3 code of the economies list",
+          u.economy.substr(0, 40)));
+    }
+  } else if (!u.economy.empty()) {
+    return Status::InvalidArgument("only focal points are tied to an economy; leave it empty");
+  }
+  if (u.role == Role::kPartner && u.organisation.empty()) {
+    return Status::InvalidArgument("a development partner needs an organisation");
+  }
+  return Status::Ok();
+}
+
 // ------------------------------------------------------------------ sessions
 
 Status CreateSession(Store& store, const SessionRecord& s) {

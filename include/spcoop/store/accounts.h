@@ -109,6 +109,9 @@ Result<User> GetUser(Store& store, std::string_view username);  // kNotFound
 Result<User> GetUserById(Store& store, int64_t id);             // kNotFound
 Result<std::vector<User>> ListUsers(Store& store);              // by username
 Result<int64_t> CountUsers(Store& store);
+// The fields that go together: a focal point has a known economy (kInvalidArgument otherwise,
+// naming it), no other role has one, and a development partner has an organisation.
+Status ValidateUserFields(Store& store, const User& user);
 // Writes every field but id, username and created_at. kNotFound when the id is unknown.
 Result<User> UpdateUser(Store& store, const User& user);
 
