@@ -23,6 +23,10 @@ std::string_view FormatName(Format f) {
       return "ilostat-csv";
     case Format::kTidyCsv:
       return "tidy-csv";
+    case Format::kSdmxCsv:
+      return "sdmx-csv";
+    case Format::kSdmxMl:
+      return "sdmx-ml";
   }
   return "auto";
 }
@@ -33,6 +37,8 @@ std::optional<Format> ParseFormat(std::string_view name) {
   if (n == "sdg-csv" || n == "sdg") return Format::kSdgCsv;
   if (n == "ilostat-csv" || n == "ilostat") return Format::kIlostatCsv;
   if (n == "tidy-csv" || n == "tidy") return Format::kTidyCsv;
+  if (n == "sdmx-csv") return Format::kSdmxCsv;
+  if (n == "sdmx-ml") return Format::kSdmxMl;
   return std::nullopt;
 }
 
@@ -44,6 +50,10 @@ std::string_view DefaultSource(Format f) {
       return "ILOSTAT SDG_0131_SEX_SOC_RT";
     case Format::kTidyCsv:
       return "spcoop tidy CSV";
+    case Format::kSdmxCsv:
+      return "SDMX-CSV file";
+    case Format::kSdmxMl:
+      return "SDMX-ML message";
     case Format::kAuto:
       break;
   }
@@ -51,9 +61,11 @@ std::string_view DefaultSource(Format f) {
 }
 
 std::string RowError::Location() const {
-  if (line <= 0) return file;
-  if (column <= 0) return fmt::format("{}:{}", file, line);
-  return fmt::format("{}:{}:{}", file, line, column);
+  std::string out = line <= 0     ? file
+                    : column <= 0 ? fmt::format("{}:{}", file, line)
+                                  : fmt::format("{}:{}:{}", file, line, column);
+  if (!element.empty()) out += fmt::format(" ({})", element);
+  return out;
 }
 
 std::string RowError::Message() const {
@@ -148,9 +160,9 @@ Result<ImportReport> ImportData(Store& store, std::string_view data, std::string
   record.vintage = request.vintage;
   record.provenance = request.provenance;
   record.skipped = parsed.bad_rows;
-  SPCOOP_ASSIGN_OR_RETURN(report.record,
-                          store.ApplyImport(std::move(record), parsed.rows,
-                                            {request.dry_run, request.write_progress}));
+  SPCOOP_ASSIGN_OR_RETURN(
+      report.record,
+      store.ApplyImport(std::move(record), parsed.rows, {request.dry_run, request.write_progress}));
   if (request.dry_run) report.record.id = 0;
   report.skipped = std::move(parsed.errors);
   return report;

@@ -14,6 +14,7 @@
 
 #include "csv.h"
 #include "internal.h"
+#include "sdmx_ml.h"
 #include "spcoop/core/codes.h"
 #include "spcoop/ingest/ingest.h"
 
@@ -50,6 +51,9 @@ enum class Role {
   kContingency,
   kIndicator,
   kExtraNote,
+  kArea,      // SDMX REF_AREA: an M49 number or an ISO3 code
+  kFreq,      // SDMX FREQ: must be A
+  kUnitMult,  // SDMX UNIT_MULT: must be 0
   kCount,
 };
 constexpr size_t kRoleCount = static_cast<size_t>(Role::kCount);
@@ -113,6 +117,24 @@ std::optional<Role> RoleOf(Format format, std::string_view n) {
       }
       if (n.ends_with(".label")) return Role::kIgnored;
       return std::nullopt;
+    case Format::kSdmxCsv:
+    case Format::kSdmxMl:
+      // The components of SPP:DSD_SP_COV, and those of the SDG global database's DSD that
+      // spcoop keeps. Other components are read and ignored; REPORTING_TYPE is not part of the key.
+      if (n == "series") return Role::kSeries;
+      if (n == "ref_area") return Role::kArea;
+      if (n == "sex") return Role::kSex;
+      if (n == "age") return Role::kAge;
+      if (n == "quantile" || n == "income_wealth_quantile") return Role::kQuantile;
+      if (n == "time_period") return Role::kYear;
+      if (n == "obs_value") return Role::kValue;
+      if (n == "unit_measure") return Role::kUnit;
+      if (n == "unit_mult") return Role::kUnitMult;
+      if (n == "freq") return Role::kFreq;
+      if (n == "nature") return Role::kNature;
+      if (n == "source_detail") return Role::kSource;
+      if (n == "comment_obs") return Role::kNote;
+      return Role::kIgnored;
     case Format::kAuto:
       break;
   }
@@ -123,6 +145,8 @@ std::optional<Format> DetectFormat(const std::vector<std::string>& names) {
   auto has = [&](std::string_view n) {
     return std::find(names.begin(), names.end(), n) != names.end();
   };
+  // Before ILOSTAT: SDMX-CSV has a REF_AREA column too.
+  if (has("dataflow") || (has("time_period") && has("obs_value"))) return Format::kSdmxCsv;
   if (has("classif1") || has("ref_area")) return Format::kIlostatCsv;
   if (has("seriescode") || has("series_code") || has("geoareacode") || has("timeperiod")) {
     return Format::kSdgCsv;
@@ -358,7 +382,14 @@ class Parser {
   void FileError(int column, std::string field, std::string_view value, std::string problem,
                  std::string fix);
   bool ReadHeader(CsvReader& reader);
+  // Maps the column names (a CSV header, or the component ids of an SDMX-ML message) to roles.
+  // False when the file as a whole cannot be read (the errors are recorded).
+  bool SetUpLayout(const std::vector<std::string_view>& fields);
   void ReadRow(const CsvReader& reader);
+  // Validates one row whose fields are aligned with the layout (layout_.width of them).
+  void ValidateRow(const std::vector<std::string_view>& fields);
+  void FinishBadRow();
+  ParsedFile RunXml();
   void RowProblem(const std::vector<std::string_view>& fields, Role role, std::string problem,
                   std::string_view fix);
   void MaybeReportProgress(size_t offset);
@@ -372,6 +403,8 @@ class Parser {
   std::string default_source_;
   int64_t line_ = 0;
   std::vector<RowError> row_errors_;
+  bool xml_ = false;     // the input is SDMX-ML: errors name the element, not a column
+  std::string element_;  // the current row's element in an SDMX-ML message ("Obs 12")
   size_t next_progress_ = kProgressEvery;
 
   CodeCache<int> series_;  // index into SeriesCatalogue(), -1 when unknown
@@ -410,6 +443,20 @@ ParsedFile Parser::Run() {
                             (static_cast<unsigned char>(data_[0]) == 0xFE &&
                              static_cast<unsigned char>(data_[1]) == 0xFF))) {
     FileError(0, "", "", "the file is UTF-16, not UTF-8", std::string(kUtf8Fix));
+    return std::move(out_);
+  }
+  const bool xml = LooksLikeXml(data_);
+  if (xml && (options_.format == Format::kAuto || options_.format == Format::kSdmxMl)) {
+    return RunXml();
+  }
+  if (xml) {
+    FileError(0, "", "", fmt::format("the file is XML, not {}", FormatName(options_.format)),
+              "leave out --format, or pass --format sdmx-ml");
+    return std::move(out_);
+  }
+  if (options_.format == Format::kSdmxMl) {
+    FileError(0, "", "", "the file is not XML, so not an SDMX-ML message",
+              "leave out --format for a CSV file, or pass --format sdmx-csv for SDMX-CSV");
     return std::move(out_);
   }
   CsvReader reader(data_);
@@ -452,7 +499,10 @@ bool Parser::ReadHeader(CsvReader& reader) {
               std::string(kUtf8Fix));
   }
   if (out_.file_error) return false;
+  return SetUpLayout(fields);
+}
 
+bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
   std::vector<std::string> normalized;
   normalized.reserve(fields.size());
   for (std::string_view f : fields) {
@@ -461,13 +511,14 @@ bool Parser::ReadHeader(CsvReader& reader) {
   }
   layout_.width = fields.size();
 
-  std::optional<Format> detected = DetectFormat(normalized);
-  Format format = options_.format;
+  std::optional<Format> detected =
+      xml_ ? std::optional<Format>(Format::kSdmxMl) : DetectFormat(normalized);
+  Format format = xml_ ? Format::kSdmxMl : options_.format;
   if (format == Format::kAuto) {
     if (!detected) {
       FileError(0, "", "",
                 "the header row matches none of the accepted layouts (sdg-csv, ilostat-csv, "
-                "tidy-csv)",
+                "tidy-csv, sdmx-csv)",
                 std::string(kHeaderFix));
       return false;
     }
@@ -487,7 +538,9 @@ bool Parser::ReadHeader(CsvReader& reader) {
     const int column = static_cast<int>(i) + 1;
     std::optional<Role> role = RoleOf(format, normalized[i]);
     if (!role) {
-      if (format != Format::kTidyCsv) continue;  // sdg-csv and ilostat-csv tolerate extra columns
+      if (format != Format::kTidyCsv)
+        continue;  // sdg-csv and ilostat-csv tolerate extra columns  // sdg-csv and ilostat-csv
+                   // tolerate extra columns
       if (normalized[i].empty()) {
         FileError(column, "column", "", "the column has no name",
                   "name it, or remove it (a comma at the end of the header row adds an empty "
@@ -560,12 +613,26 @@ bool Parser::ReadHeader(CsvReader& reader) {
           "an ilostat-csv header needs ref_area, sex, classif1, time and a value column "
           "(obs_value or sdg_0131_sex_soc_rt); see docs/formats.md";
       break;
+    case Format::kSdmxCsv:
+    case Format::kSdmxMl:
+      required = {{Role::kSeries, "SERIES"},
+                  {Role::kArea, "REF_AREA"},
+                  {Role::kYear, "TIME_PERIOD"},
+                  {Role::kValue, "OBS_VALUE"}};
+      fix =
+          "SDMX data for spcoop needs the dimensions SERIES, REF_AREA and TIME_PERIOD and the "
+          "measure OBS_VALUE (the structure SPP:DSD_SP_COV, or the SDG global database's); see "
+          "docs/formats.md";
+      break;
     case Format::kAuto:
       break;
   }
   for (const Required& r : required) {
     if (!layout_.Has(r.role)) {
-      FileError(0, "", "", fmt::format("missing required column {}", r.name), std::string(fix));
+      FileError(0, "", "",
+                xml_ ? fmt::format("no observation has a {}", r.name)
+                     : fmt::format("missing required column {}", r.name),
+                std::string(fix));
     }
   }
   if (out_.file_error) return false;
@@ -578,9 +645,57 @@ bool Parser::ReadHeader(CsvReader& reader) {
 void Parser::RowProblem(const std::vector<std::string_view>& fields, Role role, std::string problem,
                         std::string_view fix) {
   int c = layout_[role];
-  row_errors_.push_back({file_, line_, c + 1, layout_.names[static_cast<size_t>(c)],
+  row_errors_.push_back({file_, line_, xml_ ? 0 : c + 1, layout_.names[static_cast<size_t>(c)],
                          Printable(fields[static_cast<size_t>(c)]), std::move(problem),
                          std::string(fix)});
+}
+
+void Parser::FinishBadRow() {
+  ++out_.bad_rows;
+  std::stable_sort(row_errors_.begin(), row_errors_.end(),
+                   [](const RowError& a, const RowError& b) { return a.column < b.column; });
+  for (RowError& e : row_errors_) {
+    e.element = element_;
+    AddError(std::move(e));
+  }
+}
+
+ParsedFile Parser::RunXml() {
+  xml_ = true;
+  SdmxTable table;
+  if (std::optional<SdmxProblem> problem = ReadSdmxMl(data_, table)) {
+    out_.format = Format::kSdmxMl;
+    out_.file_error = true;
+    AddError(
+        {file_, problem->line, 0, "", "", std::move(problem->problem), std::move(problem->fix)});
+    return std::move(out_);
+  }
+  if (table.rows.empty()) {
+    out_.format = Format::kSdmxMl;
+    FileError(0, "", "", "the message has no observations",
+              "query data that exist, or check that the data sets hold <Obs> elements");
+    return std::move(out_);
+  }
+  std::vector<std::string_view> names(table.names.begin(), table.names.end());
+  if (!SetUpLayout(names)) return std::move(out_);
+  out_.rows.reserve(table.rows.size());
+  out_.row_lines.reserve(table.rows.size());
+  keys_.emplace(table.rows.size());
+  std::vector<std::string_view> fields(layout_.width);
+  for (const SdmxRow& row : table.rows) {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      fields[i] = i < row.values.size() ? std::string_view(row.values[i]) : std::string_view();
+    }
+    line_ = row.line;
+    element_ = fmt::format("Obs {}", row.ordinal);
+    ++out_.rows_read;
+    row_errors_.clear();
+    ValidateRow(fields);
+  }
+  if (options_.progress) {
+    options_.progress(static_cast<int64_t>(data_.size()), static_cast<int64_t>(data_.size()));
+  }
+  return std::move(out_);
 }
 
 void Parser::ReadRow(const CsvReader& reader) {
@@ -588,13 +703,7 @@ void Parser::ReadRow(const CsvReader& reader) {
   line_ = reader.line();
   ++out_.rows_read;
   row_errors_.clear();
-
-  auto finish_bad_row = [&] {
-    ++out_.bad_rows;
-    std::stable_sort(row_errors_.begin(), row_errors_.end(),
-                     [](const RowError& a, const RowError& b) { return a.column < b.column; });
-    for (RowError& e : row_errors_) AddError(std::move(e));
-  };
+  auto finish_bad_row = [&] { FinishBadRow(); };
 
   // Problems that make the fields unreliable: report them alone.
   if (reader.problem() != CsvReader::Problem::kNone) {
@@ -633,7 +742,11 @@ void Parser::ReadRow(const CsvReader& reader) {
     finish_bad_row();
     return;
   }
+  ValidateRow(fields);
+}
 
+void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
+  auto finish_bad_row = [&] { FinishBadRow(); };
   auto get = [&](Role r) -> std::string_view {
     int c = layout_[r];
     return c < 0 ? std::string_view() : Trim(fields[static_cast<size_t>(c)]);
@@ -669,7 +782,20 @@ void Parser::ReadRow(const CsvReader& reader) {
 
   // Economy.
   int economy = -1;
-  if (layout_.Has(Role::kEconomy)) {
+  if (layout_.Has(Role::kArea)) {
+    std::string_view v = get(Role::kArea);
+    const bool numeric = !v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos;
+    economy = numeric ? economies_.FindM49(v) : economies_.FindIso3(v);
+    if (economy < 0) {
+      RowProblem(fields, Role::kArea,
+                 v.empty() ? "the area is empty"
+                           : fmt::format("not the M49 or ISO 3166 alpha-3 code of one of the {} "
+                                         "economies spcoop knows",
+                                         economies_.size()),
+                 "keep only ESCAP economies (M49 116 or KHM = Cambodia; see `spcoop economies`), "
+                 "or pass --skip-bad-rows to leave the others out");
+    }
+  } else if (layout_.Has(Role::kEconomy)) {
     std::string_view v = get(Role::kEconomy);
     economy = economies_.FindIso3(v);
     if (economy < 0) {
@@ -784,9 +910,27 @@ void Parser::ReadRow(const CsvReader& reader) {
   // Unit and indicator.
   if (layout_.Has(Role::kUnit)) {
     std::string_view v = get(Role::kUnit);
-    if (!v.empty() && !EqualsIgnoreCase(v, "PERCENT") && v != "%") {
+    const bool sdmx = format == Format::kSdmxCsv || format == Format::kSdmxMl;
+    if (sdmx && !v.empty() && v != "PT" && !EqualsIgnoreCase(v, "PERCENT")) {
+      RowProblem(fields, Role::kUnit, "not PT (percent)",
+                 "every SDG 1.3.1 series is a percentage: UNIT_MEASURE must be PT");
+    } else if (!sdmx && !v.empty() && !EqualsIgnoreCase(v, "PERCENT") && v != "%") {
       RowProblem(fields, Role::kUnit, "not PERCENT",
                  "every SDG 1.3.1 series is a percentage: write PERCENT, or leave the cell empty");
+    }
+  }
+  if (layout_.Has(Role::kUnitMult)) {
+    std::string_view v = get(Role::kUnitMult);
+    if (!v.empty() && v != "0") {
+      RowProblem(fields, Role::kUnitMult, "not 0",
+                 "percentages are not scaled: UNIT_MULT must be 0 (or absent)");
+    }
+  }
+  if (layout_.Has(Role::kFreq)) {
+    std::string_view v = get(Role::kFreq);
+    if (!v.empty() && v != "A") {
+      RowProblem(fields, Role::kFreq, "not A (annual)",
+                 "spcoop keeps annual data only: import the series with FREQ A");
     }
   }
   if (layout_.Has(Role::kIndicator)) {
@@ -809,13 +953,14 @@ void Parser::ReadRow(const CsvReader& reader) {
   packed = (packed << 16) | static_cast<uint64_t>(age->id & 0xFFFF);
   packed = (packed << 3) | static_cast<uint64_t>(QuantileIndex(**quantile));
   packed = (packed << 8) | static_cast<uint64_t>(year - kMinYear + 1);
-  if (int64_t earlier = keys_->Insert(packed, line_); earlier != 0) {
+  const int64_t position = xml_ ? out_.rows_read : line_;  // Obs ordinal, or line
+  if (int64_t earlier = keys_->Insert(packed, position); earlier != 0) {
     const std::string& iso3 = economies_[economy].iso3;
     row_errors_.push_back(
         {file_, line_, 0, "", "",
-         fmt::format("the same key as line {} ({} {} sex {} age {} quantile {} year {})", earlier,
-                     catalogue[static_cast<size_t>(series)].code, iso3, **sex, *age->code,
-                     **quantile, year),
+         fmt::format("the same key as {} {} ({} {} sex {} age {} quantile {} year {})",
+                     xml_ ? "Obs" : "line", earlier, catalogue[static_cast<size_t>(series)].code,
+                     iso3, **sex, *age->code, **quantile, year),
          "keep one of the two rows"});
     finish_bad_row();
     return;

@@ -16,6 +16,10 @@
 //                column (obs_value, or the indicator id such as sdg_0131_sex_soc_rt)
 //   kTidyCsv     spcoop's own: series, economy, sex, age, quantile, year, value, unit, nature,
 //                source, note (see docs/formats.md)
+//   kSdmxCsv     SDMX-CSV 1.0 (DATAFLOW, SERIES, REF_AREA, SEX, AGE, TIME_PERIOD, OBS_VALUE,
+//                UNIT_MEASURE, NATURE, SOURCE_DETAIL, ...), as /sdmx/rest serves it
+//   kSdmxMl      SDMX-ML 2.1 GenericData or StructureSpecificData (detected by a leading '<');
+//                errors name the line and the <Obs> element ("Obs 12") instead of a column
 //
 // Validation collects every row error (up to max_errors): unknown economy, series, sex, age or
 // quantile code; a value outside 0-100 or not a number; a bad or out-of-range year; duplicate keys;
@@ -39,14 +43,15 @@
 
 namespace spcoop::ingest {
 
-enum class Format { kAuto, kSdgCsv, kIlostatCsv, kTidyCsv };
-std::string_view FormatName(Format f);  // "sdg-csv", "ilostat-csv", "tidy-csv", "auto"
+enum class Format { kAuto, kSdgCsv, kIlostatCsv, kTidyCsv, kSdmxCsv, kSdmxMl };
+// "sdg-csv", "ilostat-csv", "tidy-csv", "sdmx-csv", "sdmx-ml", "auto"
+std::string_view FormatName(Format f);
 // Parses a format name as accepted by --format ("auto", "sdg-csv", "ilostat-csv", "tidy-csv",
-// any case; "sdg", "ilostat" and "tidy" too). nullopt when unknown.
+// "sdmx-csv", "sdmx-ml", any case; "sdg", "ilostat" and "tidy" too). nullopt when unknown.
 std::optional<Format> ParseFormat(std::string_view name);
 // The source recorded when neither the file nor the request names one: "UN SDG Global Database",
-// "ILOSTAT SDG_0131_SEX_SOC_RT" (the one ILOSTAT indicator of SDG 1.3.1), "spcoop tidy CSV";
-// empty for kAuto.
+// "ILOSTAT SDG_0131_SEX_SOC_RT" (the one ILOSTAT indicator of SDG 1.3.1), "spcoop tidy CSV",
+// "SDMX-CSV file", "SDMX-ML message"; empty for kAuto.
 std::string_view DefaultSource(Format f);
 
 struct RowError {
@@ -57,10 +62,13 @@ struct RowError {
   std::string value;    // offending value, as written
   std::string problem;  // what is wrong
   std::string fix;      // how to fix it
+  std::string element;  // SDMX-ML only: the element of the row, "Obs 12" (12th <Obs>)
   // "file.csv:12:5: value '150': coverage is outside 0-100. Fix: write a percentage ..."
+  // "data.xml:40 (Obs 12): SEX 'X': not a sex code. Fix: ..."
   std::string ToString() const;
   // The two halves of ToString(): "file.csv:12:5" (":5" left out when column is 0, ":12" when
-  // line is 0) and "value '150': coverage ... Fix: ...". Used for StatusDetail path and message.
+  // line is 0; " (Obs 12)" added when element is set) and "value '150': coverage ... Fix: ...".
+  // Used for StatusDetail path and message.
   std::string Location() const;
   std::string Message() const;
 };
