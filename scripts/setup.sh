@@ -14,6 +14,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 curl
   libxml2-utils  # xmllint: sdmx_test validates SDMX-ML against the official schemas
+  r-cran-jsonlite r-cran-rsdmx  # tests/sdmx_live: R's SDMX client against a live server
   libpqxx-dev libpq-dev postgresql-15  # PostgreSQL backend; the server for its tests
 )
 
