@@ -9,7 +9,8 @@ packages=(
   # libraries (see ARCHITECTURE.md, "Dependencies")
   libsqlite3-dev libfmt-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libexpected-dev
   libssl-dev zlib1g-dev libbrotli-dev
-  libxml2-dev  # ingest: the SDMX-ML reader
+  libxml2-dev libminizip-dev  # ingest: the SDMX-ML and XLSX readers
+  libxlsxwriter-dev  # spreadsheet: XLSX exports and the data-entry template
   libyaml-cpp-dev libreadstat-dev r-base-core r-cran-laeken  # simulate: rules, .dta/.sav, bench peer
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 curl

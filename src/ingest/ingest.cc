@@ -27,6 +27,8 @@ std::string_view FormatName(Format f) {
       return "sdmx-csv";
     case Format::kSdmxMl:
       return "sdmx-ml";
+    case Format::kXlsx:
+      return "xlsx";
   }
   return "auto";
 }
@@ -39,6 +41,7 @@ std::optional<Format> ParseFormat(std::string_view name) {
   if (n == "tidy-csv" || n == "tidy") return Format::kTidyCsv;
   if (n == "sdmx-csv") return Format::kSdmxCsv;
   if (n == "sdmx-ml") return Format::kSdmxMl;
+  if (n == "xlsx") return Format::kXlsx;
   return std::nullopt;
 }
 
@@ -54,6 +57,8 @@ std::string_view DefaultSource(Format f) {
       return "SDMX-CSV file";
     case Format::kSdmxMl:
       return "SDMX-ML message";
+    case Format::kXlsx:
+      return "XLSX workbook";
     case Format::kAuto:
       break;
   }

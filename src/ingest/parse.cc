@@ -15,6 +15,7 @@
 #include "csv.h"
 #include "internal.h"
 #include "sdmx_ml.h"
+#include "xlsx.h"
 #include "spcoop/core/codes.h"
 #include "spcoop/ingest/ingest.h"
 
@@ -81,6 +82,7 @@ std::optional<Role> RoleOf(Format format, std::string_view n) {
       if (n == "nature") return Role::kNature;
       if (n == "source") return Role::kSource;
       if (n == "note") return Role::kNote;
+      if (n == "economy_name" || n == "series_name") return Role::kIgnored;  // spcoop's exports
       return std::nullopt;
     case Format::kSdgCsv:
       if (n == "seriescode" || n == "series_code") return Role::kSeries;
@@ -135,6 +137,7 @@ std::optional<Role> RoleOf(Format format, std::string_view n) {
       if (n == "source_detail") return Role::kSource;
       if (n == "comment_obs") return Role::kNote;
       return Role::kIgnored;
+    case Format::kXlsx:  // each sheet has one of the layouts above
     case Format::kAuto:
       break;
   }
@@ -390,6 +393,9 @@ class Parser {
   void ValidateRow(const std::vector<std::string_view>& fields);
   void FinishBadRow();
   ParsedFile RunXml();
+  ParsedFile RunXlsx();
+  // Reads one sheet of a workbook as a table; index is its position in the workbook.
+  void ReadSheet(const XlsxSheet& sheet, size_t index);
   void RowProblem(const std::vector<std::string_view>& fields, Role role, std::string problem,
                   std::string_view fix);
   void MaybeReportProgress(size_t offset);
@@ -405,6 +411,9 @@ class Parser {
   std::vector<RowError> row_errors_;
   bool xml_ = false;     // the input is SDMX-ML: errors name the element, not a column
   std::string element_;  // the current row's element in an SDMX-ML message ("Obs 12")
+  bool xlsx_ = false;    // the input is a workbook: errors name the sheet and cell
+  std::vector<std::string> sheet_names_;
+  std::string sheet_;
   size_t next_progress_ = kProgressEvery;
 
   CodeCache<int> series_;  // index into SeriesCatalogue(), -1 when unknown
@@ -426,8 +435,14 @@ void Parser::AddError(RowError e) {
 void Parser::FileError(int column, std::string field, std::string_view value, std::string problem,
                        std::string fix) {
   out_.file_error = true;
-  AddError(
-      {file_, 1, column, std::move(field), Printable(value), std::move(problem), std::move(fix)});
+  RowError e{file_, 1, column, std::move(field), Printable(value), std::move(problem),
+             std::move(fix)};
+  if (xlsx_) {
+    e.line = 1;
+    e.column = 0;
+    e.element = sheet_.empty() ? std::string() : fmt::format("sheet '{}'", sheet_);
+  }
+  AddError(std::move(e));
 }
 
 void Parser::MaybeReportProgress(size_t offset) {
@@ -443,6 +458,16 @@ ParsedFile Parser::Run() {
                             (static_cast<unsigned char>(data_[0]) == 0xFE &&
                              static_cast<unsigned char>(data_[1]) == 0xFF))) {
     FileError(0, "", "", "the file is UTF-16, not UTF-8", std::string(kUtf8Fix));
+    return std::move(out_);
+  }
+  if (LooksLikeZip(data_) &&
+      (options_.format == Format::kAuto || options_.format == Format::kXlsx)) {
+    return RunXlsx();
+  }
+  if (options_.format == Format::kXlsx) {
+    FileError(0, "", "", "the file is not an XLSX workbook",
+              "save it from Excel or LibreOffice as an Excel workbook (.xlsx), or leave out "
+              "--format for a CSV file");
     return std::move(out_);
   }
   const bool xml = LooksLikeXml(data_);
@@ -513,7 +538,7 @@ bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
 
   std::optional<Format> detected =
       xml_ ? std::optional<Format>(Format::kSdmxMl) : DetectFormat(normalized);
-  Format format = xml_ ? Format::kSdmxMl : options_.format;
+  Format format = xml_ ? Format::kSdmxMl : xlsx_ ? Format::kAuto : options_.format;
   if (format == Format::kAuto) {
     if (!detected) {
       FileError(0, "", "",
@@ -624,6 +649,7 @@ bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
           "measure OBS_VALUE (the structure SPP:DSD_SP_COV, or the SDG global database's); see "
           "docs/formats.md";
       break;
+    case Format::kXlsx:
     case Format::kAuto:
       break;
   }
@@ -637,17 +663,19 @@ bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
   }
   if (out_.file_error) return false;
 
-  default_source_ = !options_.default_source.empty() ? options_.default_source
-                                                     : std::string(DefaultSource(format));
+  default_source_ = !options_.default_source.empty()
+                        ? options_.default_source
+                        : std::string(DefaultSource(xlsx_ ? Format::kXlsx : format));
   return true;
 }
 
 void Parser::RowProblem(const std::vector<std::string_view>& fields, Role role, std::string problem,
                         std::string_view fix) {
   int c = layout_[role];
-  row_errors_.push_back({file_, line_, xml_ ? 0 : c + 1, layout_.names[static_cast<size_t>(c)],
-                         Printable(fields[static_cast<size_t>(c)]), std::move(problem),
-                         std::string(fix)});
+  RowError& e = row_errors_.emplace_back(RowError{
+      file_, line_, xml_ || xlsx_ ? 0 : c + 1, layout_.names[static_cast<size_t>(c)],
+      Printable(fields[static_cast<size_t>(c)]), std::move(problem), std::string(fix)});
+  if (xlsx_) e.element = fmt::format("sheet '{}' cell {}{}", sheet_, ColumnName(c), line_);
 }
 
 void Parser::FinishBadRow() {
@@ -655,7 +683,7 @@ void Parser::FinishBadRow() {
   std::stable_sort(row_errors_.begin(), row_errors_.end(),
                    [](const RowError& a, const RowError& b) { return a.column < b.column; });
   for (RowError& e : row_errors_) {
-    e.element = element_;
+    if (e.element.empty()) e.element = element_;
     AddError(std::move(e));
   }
 }
@@ -696,6 +724,144 @@ ParsedFile Parser::RunXml() {
     options_.progress(static_cast<int64_t>(data_.size()), static_cast<int64_t>(data_.size()));
   }
   return std::move(out_);
+}
+
+ParsedFile Parser::RunXlsx() {
+  xlsx_ = true;
+  out_.format = Format::kXlsx;
+  std::vector<XlsxSheet> sheets;
+  if (std::optional<XlsxProblem> problem = ReadXlsx(data_, sheets)) {
+    out_.file_error = true;
+    RowError e{file_, 0, 0, "", "", std::move(problem->problem), std::move(problem->fix)};
+    if (!problem->where.empty()) e.element = problem->where;
+    AddError(std::move(e));
+    return std::move(out_);
+  }
+  keys_.emplace(1024);
+  int data_sheets = 0;
+  std::string merged_hint;
+  for (size_t i = 0; i < sheets.size(); ++i) {
+    const XlsxSheet& sheet = sheets[i];
+    sheet_names_.push_back(sheet.name);
+    if (sheet.rows.empty()) continue;
+    // A data sheet is named by a series code, or starts with a header row of a known layout.
+    std::vector<std::string> header;
+    for (const XlsxCell& c : sheet.rows.front().cells) {
+      if (static_cast<size_t>(c.column) >= header.size()) header.resize(c.column + 1);
+      header[static_cast<size_t>(c.column)] = NormalizeName(c.text);
+    }
+    if (FindSeries(sheet.name) == nullptr && !DetectFormat(header)) {
+      if (!sheet.merged.empty() && merged_hint.empty()) {
+        merged_hint = fmt::format("; sheet '{}' has merged cells ({})", sheet.name,
+                                  sheet.merged.front());
+      }
+      continue;
+    }
+    ++data_sheets;
+    ReadSheet(sheet, i);
+  }
+  if (data_sheets == 0) {
+    sheet_.clear();
+    FileError(0, "", "",
+              fmt::format("no sheet is named by a series code or starts with a header row of a "
+                          "known layout{}",
+                          merged_hint),
+              "put the column names (such as series, economy, year, value) in row 1 of the "
+              "sheet, without title rows or merged cells above them, or use spcoop's template "
+              "(`spcoop template`)");
+  } else if (out_.rows_read == 0 && !out_.file_error) {
+    sheet_.clear();
+    FileError(0, "", "", "the workbook has a header but no data rows",
+              "add the data below the header row");
+  }
+  out_.format = Format::kXlsx;
+  if (options_.progress) {
+    options_.progress(static_cast<int64_t>(data_.size()), static_cast<int64_t>(data_.size()));
+  }
+  return std::move(out_);
+}
+
+void Parser::ReadSheet(const XlsxSheet& sheet, size_t /*index*/) {
+  sheet_ = sheet.name;
+  if (!sheet.merged.empty()) {
+    for (const std::string& range : sheet.merged) {
+      FileError(0, "", "", fmt::format("cells {} are merged", range),
+                "unmerge them: row 1 needs one column name per column, and each value its own "
+                "cell");
+    }
+    return;
+  }
+  // The header row, with an implied series column on a sheet named by a series code.
+  const XlsxRow& header_row = sheet.rows.front();
+  std::vector<std::string> names;
+  for (const XlsxCell& c : header_row.cells) {
+    if (static_cast<size_t>(c.column) >= names.size()) names.resize(c.column + 1);
+    names[static_cast<size_t>(c.column)] = c.text;
+  }
+  const size_t width = names.size();
+  bool implied_series = false;
+  if (FindSeries(sheet.name) != nullptr) {
+    implied_series = std::none_of(names.begin(), names.end(), [](const std::string& n) {
+      std::string l = NormalizeName(n);
+      return l == "series" || l == "seriescode" || l == "series_code";
+    });
+    if (implied_series) names.emplace_back("series");
+  }
+  layout_ = Layout();
+  std::vector<std::string_view> views(names.begin(), names.end());
+  const bool had_file_error = out_.file_error;
+  out_.file_error = false;
+  if (!SetUpLayout(views)) {
+    out_.file_error = true;
+    return;
+  }
+  out_.file_error = had_file_error;
+
+  std::vector<std::string_view> fields(names.size());
+  for (size_t r = 1; r < sheet.rows.size(); ++r) {
+    const XlsxRow& row = sheet.rows[r];
+    line_ = row.number;
+    element_ = fmt::format("sheet '{}' row {}", sheet.name, row.number);
+    std::fill(fields.begin(), fields.end(), std::string_view());
+    bool empty = true;
+    row_errors_.clear();
+    for (const XlsxCell& c : row.cells) {
+      std::string_view text = Trim(c.text);
+      if (!text.empty() || c.formula) empty = false;
+      const std::string cell = fmt::format("sheet '{}' cell {}{}", sheet.name,
+                                           ColumnName(c.column), row.number);
+      if (static_cast<size_t>(c.column) >= width) {
+        if (text.empty()) continue;
+        RowError& e = row_errors_.emplace_back(
+            RowError{file_, line_, 0, "", "", "a value in a column without a name in row 1",
+                     "give the column a name in row 1, or clear the cell"});
+        e.element = cell;
+        continue;
+      }
+      fields[static_cast<size_t>(c.column)] = c.text;
+      if (c.formula) {
+        RowError& e = row_errors_.emplace_back(RowError{
+            file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
+            "the cell holds a formula",
+            "replace the formula by its value: copy the cells, then paste values only"});
+        e.element = cell;
+      } else if (c.date) {
+        RowError& e = row_errors_.emplace_back(RowError{
+            file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
+            "the cell is formatted as a date (Excel stores dates as day numbers)",
+            "format the column as Number or Text and type the value again (a year as 2019)"});
+        e.element = cell;
+      }
+    }
+    if (empty) continue;
+    ++out_.rows_read;
+    if (!row_errors_.empty()) {
+      FinishBadRow();
+      continue;
+    }
+    if (implied_series) fields.back() = sheet.name;
+    ValidateRow(fields);
+  }
 }
 
 void Parser::ReadRow(const CsvReader& reader) {
@@ -953,13 +1119,21 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
   packed = (packed << 16) | static_cast<uint64_t>(age->id & 0xFFFF);
   packed = (packed << 3) | static_cast<uint64_t>(QuantileIndex(**quantile));
   packed = (packed << 8) | static_cast<uint64_t>(year - kMinYear + 1);
-  const int64_t position = xml_ ? out_.rows_read : line_;  // Obs ordinal, or line
+  // Obs ordinal, sheet and row, or line.
+  const int64_t position = xml_     ? out_.rows_read
+                           : xlsx_ ? (static_cast<int64_t>(sheet_names_.size()) << 21) | line_
+                                   : line_;
   if (int64_t earlier = keys_->Insert(packed, position); earlier != 0) {
     const std::string& iso3 = economies_[economy].iso3;
+    std::string where =
+        xml_    ? fmt::format("Obs {}", earlier)
+        : xlsx_ ? fmt::format("sheet '{}' row {}",
+                              sheet_names_[static_cast<size_t>((earlier >> 21) - 1)],
+                              earlier & ((int64_t{1} << 21) - 1))
+                : fmt::format("line {}", earlier);
     row_errors_.push_back(
         {file_, line_, 0, "", "",
-         fmt::format("the same key as {} {} ({} {} sex {} age {} quantile {} year {})",
-                     xml_ ? "Obs" : "line", earlier, catalogue[static_cast<size_t>(series)].code,
+         fmt::format("the same key as {} ({} {} sex {} age {} quantile {} year {})", where, catalogue[static_cast<size_t>(series)].code,
                      iso3, **sex, *age->code, **quantile, year),
          "keep one of the two rows"});
     finish_bad_row();

@@ -20,6 +20,11 @@
 //                UNIT_MEASURE, NATURE, SOURCE_DETAIL, ...), as /sdmx/rest serves it
 //   kSdmxMl      SDMX-ML 2.1 GenericData or StructureSpecificData (detected by a leading '<');
 //                errors name the line and the <Obs> element ("Obs 12") instead of a column
+//   kXlsx        an Excel workbook (detected by its zip signature): every sheet named by a series
+//                code or whose row 1 is a header of the layouts above is read like a CSV table
+//                (a series sheet without a series column takes the sheet's name); errors name
+//                the sheet and cell. Formula cells, date-formatted cells and merged cells are
+//                refused with a fix. spcoop's template (spreadsheet::Template) is such a workbook.
 //
 // Validation collects every row error (up to max_errors): unknown economy, series, sex, age or
 // quantile code; a value outside 0-100 or not a number; a bad or out-of-range year; duplicate keys;
@@ -43,15 +48,15 @@
 
 namespace spcoop::ingest {
 
-enum class Format { kAuto, kSdgCsv, kIlostatCsv, kTidyCsv, kSdmxCsv, kSdmxMl };
-// "sdg-csv", "ilostat-csv", "tidy-csv", "sdmx-csv", "sdmx-ml", "auto"
+enum class Format { kAuto, kSdgCsv, kIlostatCsv, kTidyCsv, kSdmxCsv, kSdmxMl, kXlsx };
+// "sdg-csv", "ilostat-csv", "tidy-csv", "sdmx-csv", "sdmx-ml", "xlsx", "auto"
 std::string_view FormatName(Format f);
 // Parses a format name as accepted by --format ("auto", "sdg-csv", "ilostat-csv", "tidy-csv",
-// "sdmx-csv", "sdmx-ml", any case; "sdg", "ilostat" and "tidy" too). nullopt when unknown.
+// "sdmx-csv", "sdmx-ml", "xlsx", any case; "sdg", "ilostat" and "tidy" too). nullopt when unknown.
 std::optional<Format> ParseFormat(std::string_view name);
 // The source recorded when neither the file nor the request names one: "UN SDG Global Database",
 // "ILOSTAT SDG_0131_SEX_SOC_RT" (the one ILOSTAT indicator of SDG 1.3.1), "spcoop tidy CSV",
-// "SDMX-CSV file", "SDMX-ML message"; empty for kAuto.
+// "SDMX-CSV file", "SDMX-ML message", "XLSX workbook"; empty for kAuto.
 std::string_view DefaultSource(Format f);
 
 struct RowError {
@@ -62,7 +67,9 @@ struct RowError {
   std::string value;    // offending value, as written
   std::string problem;  // what is wrong
   std::string fix;      // how to fix it
-  std::string element;  // SDMX-ML only: the element of the row, "Obs 12" (12th <Obs>)
+  // SDMX-ML: the element of the row, "Obs 12" (12th <Obs>); XLSX: "sheet 'X' cell C5" or
+  // "sheet 'X' row 5" (line is then the row number and column 0).
+  std::string element;
   // "file.csv:12:5: value '150': coverage is outside 0-100. Fix: write a percentage ..."
   // "data.xml:40 (Obs 12): SEX 'X': not a sex code. Fix: ..."
   std::string ToString() const;
