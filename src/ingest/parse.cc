@@ -15,9 +15,9 @@
 #include "csv.h"
 #include "internal.h"
 #include "sdmx_ml.h"
-#include "xlsx.h"
 #include "spcoop/core/codes.h"
 #include "spcoop/ingest/ingest.h"
+#include "xlsx.h"
 
 namespace spcoop::ingest {
 namespace {
@@ -435,7 +435,7 @@ void Parser::AddError(RowError e) {
 void Parser::FileError(int column, std::string field, std::string_view value, std::string problem,
                        std::string fix) {
   out_.file_error = true;
-  RowError e{file_, 1, column, std::move(field), Printable(value), std::move(problem),
+  RowError e{file_,         1, column, std::move(field), Printable(value), std::move(problem),
              std::move(fix)};
   if (xlsx_) {
     e.line = 1;
@@ -672,9 +672,9 @@ bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
 void Parser::RowProblem(const std::vector<std::string_view>& fields, Role role, std::string problem,
                         std::string_view fix) {
   int c = layout_[role];
-  RowError& e = row_errors_.emplace_back(RowError{
-      file_, line_, xml_ || xlsx_ ? 0 : c + 1, layout_.names[static_cast<size_t>(c)],
-      Printable(fields[static_cast<size_t>(c)]), std::move(problem), std::string(fix)});
+  RowError& e = row_errors_.emplace_back(
+      RowError{file_, line_, xml_ || xlsx_ ? 0 : c + 1, layout_.names[static_cast<size_t>(c)],
+               Printable(fields[static_cast<size_t>(c)]), std::move(problem), std::string(fix)});
   if (xlsx_) e.element = fmt::format("sheet '{}' cell {}{}", sheet_, ColumnName(c), line_);
 }
 
@@ -752,8 +752,8 @@ ParsedFile Parser::RunXlsx() {
     }
     if (FindSeries(sheet.name) == nullptr && !DetectFormat(header)) {
       if (!sheet.merged.empty() && merged_hint.empty()) {
-        merged_hint = fmt::format("; sheet '{}' has merged cells ({})", sheet.name,
-                                  sheet.merged.front());
+        merged_hint =
+            fmt::format("; sheet '{}' has merged cells ({})", sheet.name, sheet.merged.front());
       }
       continue;
     }
@@ -828,8 +828,8 @@ void Parser::ReadSheet(const XlsxSheet& sheet, size_t /*index*/) {
     for (const XlsxCell& c : row.cells) {
       std::string_view text = Trim(c.text);
       if (!text.empty() || c.formula) empty = false;
-      const std::string cell = fmt::format("sheet '{}' cell {}{}", sheet.name,
-                                           ColumnName(c.column), row.number);
+      const std::string cell =
+          fmt::format("sheet '{}' cell {}{}", sheet.name, ColumnName(c.column), row.number);
       if (static_cast<size_t>(c.column) >= width) {
         if (text.empty()) continue;
         RowError& e = row_errors_.emplace_back(
@@ -840,10 +840,10 @@ void Parser::ReadSheet(const XlsxSheet& sheet, size_t /*index*/) {
       }
       fields[static_cast<size_t>(c.column)] = c.text;
       if (c.formula) {
-        RowError& e = row_errors_.emplace_back(RowError{
-            file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
-            "the cell holds a formula",
-            "replace the formula by its value: copy the cells, then paste values only"});
+        RowError& e = row_errors_.emplace_back(
+            RowError{file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
+                     "the cell holds a formula",
+                     "replace the formula by its value: copy the cells, then paste values only"});
         e.element = cell;
       } else if (c.date) {
         RowError& e = row_errors_.emplace_back(RowError{
@@ -1120,21 +1120,22 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
   packed = (packed << 3) | static_cast<uint64_t>(QuantileIndex(**quantile));
   packed = (packed << 8) | static_cast<uint64_t>(year - kMinYear + 1);
   // Obs ordinal, sheet and row, or line.
-  const int64_t position = xml_     ? out_.rows_read
+  const int64_t position = xml_    ? out_.rows_read
                            : xlsx_ ? (static_cast<int64_t>(sheet_names_.size()) << 21) | line_
                                    : line_;
   if (int64_t earlier = keys_->Insert(packed, position); earlier != 0) {
     const std::string& iso3 = economies_[economy].iso3;
-    std::string where =
-        xml_    ? fmt::format("Obs {}", earlier)
-        : xlsx_ ? fmt::format("sheet '{}' row {}",
-                              sheet_names_[static_cast<size_t>((earlier >> 21) - 1)],
-                              earlier & ((int64_t{1} << 21) - 1))
-                : fmt::format("line {}", earlier);
+    std::string where = xml_ ? fmt::format("Obs {}", earlier)
+                        : xlsx_
+                            ? fmt::format("sheet '{}' row {}",
+                                          sheet_names_[static_cast<size_t>((earlier >> 21) - 1)],
+                                          earlier & ((int64_t{1} << 21) - 1))
+                            : fmt::format("line {}", earlier);
     row_errors_.push_back(
         {file_, line_, 0, "", "",
-         fmt::format("the same key as {} ({} {} sex {} age {} quantile {} year {})", where, catalogue[static_cast<size_t>(series)].code,
-                     iso3, **sex, *age->code, **quantile, year),
+         fmt::format("the same key as {} ({} {} sex {} age {} quantile {} year {})", where,
+                     catalogue[static_cast<size_t>(series)].code, iso3, **sex, *age->code,
+                     **quantile, year),
          "keep one of the two rows"});
     finish_bad_row();
     return;

@@ -78,7 +78,8 @@ std::string WalkXml(std::string_view xml,
   std::unique_ptr<xmlTextReader, ReaderDeleter> reader(xmlReaderForMemory(
       xml.data(), static_cast<int>(xml.size()), nullptr, nullptr, XML_PARSE_NONET));
   if (!reader) return "the XML reader could not be started";
-  xmlTextReaderSetStructuredErrorHandler(reader.get(), [](void*, xmlErrorPtr) {}, nullptr);
+  xmlTextReaderSetStructuredErrorHandler(
+      reader.get(), [](void*, xmlErrorPtr) {}, nullptr);
   xmlTextReader* r = reader.get();
   int ret = 0;
   while ((ret = xmlTextReaderRead(r)) == 1) {
@@ -207,7 +208,8 @@ class Workbook {
 std::optional<std::string> Workbook::Part(const std::string& name, bool required) {
   if (unzLocateFile(zip_.get(), name.c_str(), 1) != UNZ_OK) {
     if (required) {
-      problem_ = XlsxProblem{"", fmt::format("the workbook has no {}", name), std::string(kSaveFix)};
+      problem_ =
+          XlsxProblem{"", fmt::format("the workbook has no {}", name), std::string(kSaveFix)};
     }
     return std::nullopt;
   }
@@ -232,17 +234,17 @@ std::optional<std::string> Workbook::Part(const std::string& name, bool required
   while ((n = unzReadCurrentFile(zip_.get(), buffer, sizeof buffer)) > 0) {
     if (out.size() + static_cast<size_t>(n) > kMaxXlsxEntryBytes) {
       unzCloseCurrentFile(zip_.get());
-      problem_ = XlsxProblem{name,
-                             fmt::format("the part inflates to more than {} MB",
-                                         kMaxXlsxEntryBytes >> 20),
-                             "split the data into several smaller workbooks"};
+      problem_ = XlsxProblem{
+          name, fmt::format("the part inflates to more than {} MB", kMaxXlsxEntryBytes >> 20),
+          "split the data into several smaller workbooks"};
       return std::nullopt;
     }
     out.append(buffer, static_cast<size_t>(n));
   }
   if (n < 0 || unzCloseCurrentFile(zip_.get()) != UNZ_OK) {
-    problem_ = XlsxProblem{name, "the part is damaged (it does not inflate, or its checksum is wrong)",
-                           std::string(kSaveFix)};
+    problem_ =
+        XlsxProblem{name, "the part is damaged (it does not inflate, or its checksum is wrong)",
+                    std::string(kSaveFix)};
     return std::nullopt;
   }
   return out;
@@ -250,13 +252,14 @@ std::optional<std::string> Workbook::Part(const std::string& name, bool required
 
 std::optional<XlsxProblem> Workbook::Read(std::vector<XlsxSheet>& sheets) {
   if (memory_.size > kMaxXlsxBytes) {
-    return Fail("", fmt::format("the file is {} MB; the limit is {} MB", memory_.size >> 20,
-                                kMaxXlsxBytes >> 20),
+    return Fail("",
+                fmt::format("the file is {} MB; the limit is {} MB", memory_.size >> 20,
+                            kMaxXlsxBytes >> 20),
                 "split the data into several smaller workbooks");
   }
   xmlInitParser();
-  zlib_filefunc64_def io{MemOpen, MemRead, MemWrite, MemTell, MemSeek, MemClose, MemError,
-                         &memory_};
+  zlib_filefunc64_def io{MemOpen, MemRead,  MemWrite, MemTell,
+                         MemSeek, MemClose, MemError, &memory_};
   zip_.reset(unzOpen2_64("workbook.xlsx", &io));
   if (!zip_) {
     return Fail("", "the file is not an XLSX workbook (not a readable zip archive)",
@@ -394,17 +397,18 @@ std::optional<XlsxProblem> Workbook::ReadSheet(const std::string& part, XlsxShee
           sheet.rows.push_back({row_number, {}});
         } else if (name == "c" && in_data && !sheet.rows.empty()) {
           if (++cells_ > kMaxXlsxCells) {
-            problem = XlsxProblem{"", fmt::format("the workbook has more than {} cells", kMaxXlsxCells),
-                                  "split the data into several smaller workbooks"};
+            problem =
+                XlsxProblem{"", fmt::format("the workbook has more than {} cells", kMaxXlsxCells),
+                            "split the data into several smaller workbooks"};
             return;
           }
           std::string ref = Attribute(r, "r");
           int column = next_column;
           int64_t row = row_number;
           if (!ref.empty() && (!ParseCellRef(ref, column, row) || row != row_number)) {
-            problem = XlsxProblem{part, fmt::format("cell reference '{}' is not in row {}", ref,
-                                                    row_number),
-                                  std::string(kSaveFix)};
+            problem = XlsxProblem{
+                part, fmt::format("cell reference '{}' is not in row {}", ref, row_number),
+                std::string(kSaveFix)};
             return;
           }
           next_column = column + 1;
@@ -437,10 +441,10 @@ std::optional<XlsxProblem> Workbook::ReadSheet(const std::string& part, XlsxShee
             char* end = nullptr;
             unsigned long index = std::strtoul(value.c_str(), &end, 10);
             if (value.empty() || *end != '\0' || index >= shared_.size()) {
-              problem = XlsxProblem{part,
-                                    fmt::format("a cell refers to shared string {} of {}", value,
-                                                shared_.size()),
-                                    std::string(kSaveFix)};
+              problem = XlsxProblem{
+                  part,
+                  fmt::format("a cell refers to shared string {} of {}", value, shared_.size()),
+                  std::string(kSaveFix)};
               return;
             }
             cell->text = shared_[index];
@@ -480,7 +484,9 @@ std::string ColumnName(int column) {
   return out;
 }
 
-bool LooksLikeZip(std::string_view data) { return data.starts_with(std::string_view("PK\x03\x04", 4)); }
+bool LooksLikeZip(std::string_view data) {
+  return data.starts_with(std::string_view("PK\x03\x04", 4));
+}
 
 std::optional<XlsxProblem> ReadXlsx(std::string_view data, std::vector<XlsxSheet>& sheets) {
   Workbook workbook(data);

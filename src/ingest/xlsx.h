@@ -29,20 +29,20 @@ inline constexpr size_t kMaxXlsxEntries = 4096;
 inline constexpr size_t kMaxXlsxCells = 4u << 20;
 
 struct XlsxCell {
-  int column = 0;             // 0-based (A = 0)
-  std::string text;           // the value as text: a shared or inline string, or the number
-  bool formula = false;       // the cell holds a formula (text is its cached value)
-  bool date = false;          // a number shown as a date or time (Excel stores dates as numbers)
+  int column = 0;        // 0-based (A = 0)
+  std::string text;      // the value as text: a shared or inline string, or the number
+  bool formula = false;  // the cell holds a formula (text is its cached value)
+  bool date = false;     // a number shown as a date or time (Excel stores dates as numbers)
 };
 
 struct XlsxRow {
-  int64_t number = 0;  // 1-based row number as Excel shows it
+  int64_t number = 0;           // 1-based row number as Excel shows it
   std::vector<XlsxCell> cells;  // in column order
 };
 
 struct XlsxSheet {
   std::string name;
-  std::vector<XlsxRow> rows;         // rows with at least one cell, in order
+  std::vector<XlsxRow> rows;        // rows with at least one cell, in order
   std::vector<std::string> merged;  // merged ranges, "A1:D1"
 };
 

@@ -34,6 +34,7 @@
 
 #include "api.h"
 #include "http.h"
+#include "export_routes.h"
 #include "sdmx_routes.h"
 #include "store_pool.h"
 
@@ -431,6 +432,12 @@ HandlerResponse HttpServer::Answer(const httplib::Request& req, httplib::Respons
     HttpRequest request{req.method, req.path, {}};
     request.query.assign(req.params.begin(), req.params.end());
     Apply(HandleSdmx(*pool_, request, req.get_header_value("Accept")), res);
+    return HandlerResponse::Handled;
+  }
+  if (IsExportPath(req.path)) {  // files under /api/v1: spreadsheets
+    HttpRequest request{req.method, req.path, {}};
+    request.query.assign(req.params.begin(), req.params.end());
+    Apply(HandleExport(*pool_, request), res);
     return HandlerResponse::Handled;
   }
   if (IsApiPath(req.path)) {

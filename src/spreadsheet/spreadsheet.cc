@@ -22,9 +22,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 11> kTidyColumns = {
-    "series", "economy", "sex",    "age",    "quantile", "year",
-    "value",  "unit",    "nature", "source", "note"};
+constexpr std::array<std::string_view, 11> kTidyColumns = {"series",   "economy", "sex",   "age",
+                                                           "quantile", "year",    "value", "unit",
+                                                           "nature",   "source",  "note"};
 
 using Text = std::array<std::string_view, kLanguageCount>;  // en, zh, ru, fr
 
@@ -34,15 +34,17 @@ std::string_view In(const Text& t, Language lang) { return t[static_cast<int>(la
 
 constexpr Text kAboutSheet = {"about", "说明", "описание", "à propos"};
 constexpr Text kInstructionsSheet = {"instructions", "填写说明", "инструкции", "instructions"};
-constexpr Text kExportTitle = {"SDG 1.3.1 social protection coverage: observations exported by spcoop",
-                               "可持续发展目标1.3.1社会保护覆盖率：spcoop导出的观测值",
-                               "Охват социальной защитой (ЦУР 1.3.1): наблюдения, выгруженные из spcoop",
-                               "Couverture de la protection sociale (ODD 1.3.1) : observations exportées par spcoop"};
+constexpr Text kExportTitle = {
+    "SDG 1.3.1 social protection coverage: observations exported by spcoop",
+    "可持续发展目标1.3.1社会保护覆盖率：spcoop导出的观测值",
+    "Охват социальной защитой (ЦУР 1.3.1): наблюдения, выгруженные из spcoop",
+    "Couverture de la protection sociale (ODD 1.3.1) : observations exportées par spcoop"};
 constexpr Text kRowsLabel = {"observations", "观测值数量", "наблюдений", "observations"};
 constexpr Text kReimport = {
     "The sheet 'observations' can be imported again with `spcoop import` (tidy-csv columns; "
     "economy_name and series_name are ignored).",
-    "“observations”工作表可以用 `spcoop import` 重新导入（tidy-csv 列；economy_name 和 series_name 列将被忽略）。",
+    "“observations”工作表可以用 `spcoop import` 重新导入（tidy-csv 列；economy_name 和 series_name "
+    "列将被忽略）。",
     "Лист «observations» можно снова импортировать командой `spcoop import` (столбцы tidy-csv; "
     "economy_name и series_name не учитываются).",
     "La feuille « observations » peut être importée de nouveau avec `spcoop import` (colonnes "
@@ -86,10 +88,11 @@ constexpr std::array<Text, 13> kColumnHelp = {{
      "series_name : nom de la série"},
 }};
 
-constexpr Text kTemplateTitle = {"SDG 1.3.1 social protection coverage: data-entry template for",
-                                 "可持续发展目标1.3.1社会保护覆盖率：数据填报模板 —",
-                                 "Охват социальной защитой (ЦУР 1.3.1): форма ввода данных для",
-                                 "Couverture de la protection sociale (ODD 1.3.1) : modèle de saisie pour"};
+constexpr Text kTemplateTitle = {
+    "SDG 1.3.1 social protection coverage: data-entry template for",
+    "可持续发展目标1.3.1社会保护覆盖率：数据填报模板 —",
+    "Охват социальной защитой (ЦУР 1.3.1): форма ввода данных для",
+    "Couverture de la protection sociale (ODD 1.3.1) : modèle de saisie pour"};
 constexpr std::array<Text, 6> kTemplateSteps = {{
     {"One sheet per series (named by its code): enter each observation on its own row of the "
      "sheet of its series.",
@@ -111,12 +114,13 @@ constexpr std::array<Text, 6> kTemplateSteps = {{
      "оставляйте пустыми.",
      "Saisissez des valeurs : pas de formules ni de cellules fusionnées ; laissez vides les "
      "lignes inutiles."},
-    {"Do not rename the sheets or the columns of the first row.", "请勿重命名工作表或第一行的列名。",
-     "Не переименовывайте листы и столбцы первой строки.",
+    {"Do not rename the sheets or the columns of the first row.",
+     "请勿重命名工作表或第一行的列名。", "Не переименовывайте листы и столбцы первой строки.",
      "Ne renommez ni les feuilles ni les colonnes de la première ligne."},
     {"Import the file with `spcoop import FILE.xlsx`: every problem is listed with its sheet and "
      "cell, and nothing is imported until all are fixed.",
-     "用 `spcoop import 文件.xlsx` 导入：每个问题都会列出其工作表和单元格，所有问题改正之前不会导入任何数据。",
+     "用 `spcoop import 文件.xlsx` "
+     "导入：每个问题都会列出其工作表和单元格，所有问题改正之前不会导入任何数据。",
      "Импортируйте файл командой `spcoop import ФАЙЛ.xlsx`: каждая ошибка указывается с листом "
      "и ячейкой, и ничего не импортируется, пока все ошибки не исправлены.",
      "Importez le fichier avec `spcoop import FICHIER.xlsx` : chaque problème est signalé avec sa "
@@ -124,13 +128,13 @@ constexpr std::array<Text, 6> kTemplateSteps = {{
     {"The columns:", "各列说明：", "Столбцы:", "Les colonnes :"},
 }};
 constexpr Text kListError = {"Choose a value from the list.", "请从列表中选择一个值。",
-                             "Выберите значение из списка.", "Choisissez une valeur dans la liste."};
+                             "Выберите значение из списка.",
+                             "Choisissez une valeur dans la liste."};
 constexpr Text kYearError = {"A whole year from 1990 to 2035.", "1990年至2035年之间的整数年份。",
                              "Целый год от 1990 до 2035.", "Une année entière de 1990 à 2035."};
-constexpr Text kValueError = {"A percentage from 0 to 100, such as 42.5.",
-                              "0至100之间的百分比，例如42.5。",
-                              "Процент от 0 до 100, например 42.5.",
-                              "Un pourcentage de 0 à 100, par exemple 42.5."};
+constexpr Text kValueError = {
+    "A percentage from 0 to 100, such as 42.5.", "0至100之间的百分比，例如42.5。",
+    "Процент от 0 до 100, например 42.5.", "Un pourcentage de 0 à 100, par exemple 42.5."};
 
 // ------------------------------------------------------------------ helpers
 
@@ -193,8 +197,8 @@ class TempWorkbook {
     lxw_error error = workbook_close(workbook_);
     workbook_ = nullptr;
     if (error != LXW_NO_ERROR) {
-      return Err(Status::Internal(
-          fmt::format("cannot write the XLSX workbook: {}", lxw_strerror(error))));
+      return Err(
+          Status::Internal(fmt::format("cannot write the XLSX workbook: {}", lxw_strerror(error))));
     }
     std::ifstream in(path_, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -221,13 +225,12 @@ std::string ObservationsCsv(std::span<const Observation> rows, std::span<const E
   }
   out += "economy_name,series_name\n";
   for (const Observation& o : rows) {
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", CsvField(o.key.series),
-                       CsvField(o.key.economy), CsvField(o.key.sex), CsvField(o.key.age),
-                       CsvField(o.key.quantile), o.key.year, o.value,
-                       CsvField(o.attributes.unit), CsvField(o.attributes.nature),
-                       CsvField(o.attributes.source), CsvField(o.attributes.note),
-                       CsvField(EconomyName(economies, o.key.economy, lang)),
-                       CsvField(SeriesName(o.key.series, lang)));
+    out += fmt::format(
+        "{},{},{},{},{},{},{},{},{},{},{},{},{}\n", CsvField(o.key.series), CsvField(o.key.economy),
+        CsvField(o.key.sex), CsvField(o.key.age), CsvField(o.key.quantile), o.key.year, o.value,
+        CsvField(o.attributes.unit), CsvField(o.attributes.nature), CsvField(o.attributes.source),
+        CsvField(o.attributes.note), CsvField(EconomyName(economies, o.key.economy, lang)),
+        CsvField(SeriesName(o.key.series, lang)));
   }
   return out;
 }
@@ -263,8 +266,7 @@ Result<std::string> ObservationsXlsx(std::span<const Observation> rows,
     if (!o.attributes.note.empty()) {
       worksheet_write_string(ws, r, 10, o.attributes.note.c_str(), nullptr);
     }
-    worksheet_write_string(ws, r, 11, EconomyName(economies, o.key.economy, lang).c_str(),
-                           nullptr);
+    worksheet_write_string(ws, r, 11, EconomyName(economies, o.key.economy, lang).c_str(), nullptr);
     worksheet_write_string(ws, r, 12, SeriesName(o.key.series, lang).c_str(), nullptr);
     ++r;
   }

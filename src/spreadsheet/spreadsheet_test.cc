@@ -30,9 +30,8 @@ namespace fs = std::filesystem;
 // A workbook written by `fill` with libxlsxwriter, as bytes.
 std::string Workbook(const std::function<void(lxw_workbook*)>& fill) {
   static int n = 0;
-  fs::path path = fs::temp_directory_path() /
-                  ("spcoop_sheet_test_" + std::to_string(::getpid()) + "_" + std::to_string(++n) +
-                   ".xlsx");
+  fs::path path = fs::temp_directory_path() / ("spcoop_sheet_test_" + std::to_string(::getpid()) +
+                                               "_" + std::to_string(++n) + ".xlsx");
   lxw_workbook* wb = workbook_new(path.c_str());
   fill(wb);
   EXPECT_EQ(workbook_close(wb), LXW_NO_ERROR);
@@ -88,11 +87,10 @@ class SpreadsheetTest : public ::testing::Test {
 // ------------------------------------------------------------------ template
 
 TEST_F(SpreadsheetTest, TemplateHasInstructionsInItsLanguageAndOneSheetPerSeries) {
-  for (auto [lang, sheet, name] :
-       {std::tuple{Language::kFr, "instructions", "Cambodge (KHM)"},
-        std::tuple{Language::kZh, "填写说明", "柬埔寨 (KHM)"},
-        std::tuple{Language::kRu, "инструкции", "Камбоджа (KHM)"},
-        std::tuple{Language::kEn, "instructions", "Cambodia (KHM)"}}) {
+  for (auto [lang, sheet, name] : {std::tuple{Language::kFr, "instructions", "Cambodge (KHM)"},
+                                   std::tuple{Language::kZh, "填写说明", "柬埔寨 (KHM)"},
+                                   std::tuple{Language::kRu, "инструкции", "Камбоджа (KHM)"},
+                                   std::tuple{Language::kEn, "instructions", "Cambodia (KHM)"}}) {
     SCOPED_TRACE(LanguageCode(lang));
     auto bytes = Template(Khm(), lang);
     ASSERT_TRUE(bytes) << bytes.error().ToString();
@@ -167,7 +165,8 @@ TEST_F(SpreadsheetTest, AFilledTemplateImportsWithRowErrorsNamingSheetAndCell) {
   };
   const std::string bad = fill(true);
   EXPECT_EQ(Errors(bad, "KHM.xlsx"),
-            (std::vector<std::string>{  // in workbook order: SI_COV_BENFTS comes first
+            (std::vector<std::string>{
+                // in workbook order: SI_COV_BENFTS comes first
                 "KHM.xlsx:4 (sheet 'SI_COV_BENFTS' cell F4): value '142': coverage 142 is outside "
                 "0-100. Fix: write a percentage (42.5), not a share (0.425) or a count",
                 "KHM.xlsx:3 (sheet 'SI_COV_PENSN' cell B3): sex 'femmes': not a sex code. Fix: "
