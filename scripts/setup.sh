@@ -16,6 +16,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 curl
   libxml2-utils  # xmllint: sdmx_test validates SDMX-ML against the official schemas
   r-cran-jsonlite r-cran-rsdmx  # tests/sdmx_live: R's SDMX client against a live server
+  clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, ASan, UBSan
   libpqxx-dev libpq-dev postgresql-15  # PostgreSQL backend; the server for its tests
 )
 

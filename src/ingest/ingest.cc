@@ -133,8 +133,15 @@ Result<ImportReport> ImportData(Store& store, std::string_view data, std::string
   SPCOOP_ASSIGN_OR_RETURN(ParsedFile parsed, Parse(data, display_name, economies, options));
 
   if (parsed.file_error) {
+    // The first problem with the file as a whole (line 1, no field), else the first problem.
     std::string first =
         parsed.errors.empty() ? "the file cannot be read" : parsed.errors[0].problem;
+    for (const RowError& e : parsed.errors) {
+      if (e.line <= 1 && e.field.empty()) {
+        first = e.problem;
+        break;
+      }
+    }
     return Err(Status::InvalidArgument(fmt::format("{}: {}; nothing was imported", file, first))
                    .WithDetails(Details(parsed, file, options.max_errors)));
   }

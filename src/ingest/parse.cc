@@ -775,6 +775,10 @@ ParsedFile Parser::RunXlsx() {
               "add the data below the header row");
   }
   out_.format = Format::kXlsx;
+  if (out_.file_error) {  // a sheet that cannot be read: no row of the workbook is imported
+    out_.rows.clear();
+    out_.row_lines.clear();
+  }
   if (options_.progress) {
     options_.progress(static_cast<int64_t>(data_.size()), static_cast<int64_t>(data_.size()));
   }

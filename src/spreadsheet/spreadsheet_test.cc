@@ -257,6 +257,24 @@ TEST_F(SpreadsheetTest, MergedHeadersAreRefused) {
             std::vector<std::string>{
                 "merged.xlsx:1 (sheet 'SI_COV_CHLD'): cells B1:C1 are merged. Fix: unmerge "
                 "them: row 1 needs one column name per column, and each value its own cell"});
+  // A good sheet beside one with merged cells: nothing of the workbook is kept (found by fuzzing).
+  const std::string mixed = Workbook([](lxw_workbook* wb) {
+    lxw_worksheet* good = workbook_add_worksheet(wb, "SI_COV_PENSN");
+    worksheet_write_string(good, 0, 0, "economy", nullptr);
+    worksheet_write_string(good, 0, 1, "year", nullptr);
+    worksheet_write_string(good, 0, 2, "value", nullptr);
+    worksheet_write_string(good, 1, 0, "KHM", nullptr);
+    worksheet_write_number(good, 1, 1, 2019, nullptr);
+    worksheet_write_number(good, 1, 2, 20, nullptr);
+    lxw_worksheet* bad = workbook_add_worksheet(wb, "SI_COV_CHLD");
+    worksheet_write_string(bad, 0, 0, "economy", nullptr);
+    worksheet_merge_range(bad, 0, 1, 0, 2, "year", nullptr);
+  });
+  auto parsed = ingest::Parse(mixed, "mixed.xlsx", economies_, {});
+  ASSERT_TRUE(parsed);
+  EXPECT_TRUE(parsed->file_error);
+  EXPECT_TRUE(parsed->rows.empty());
+  EXPECT_EQ(parsed->rows_read, 1);
   EXPECT_EQ(Errors("PK\x03\x04 not really a zip", "broken.xlsx"),
             std::vector<std::string>{
                 "broken.xlsx: the file is not an XLSX workbook (not a readable zip archive). "
