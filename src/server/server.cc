@@ -118,6 +118,17 @@ std::string LogSafe(std::string_view s) {
 void Apply(const HttpResponse& from, httplib::Response& to) {
   to.status = from.status;
   for (const auto& [name, value] : from.headers) to.set_header(name, value);
+  if (from.stream) {
+    to.set_chunked_content_provider(
+        from.content_type, [stream = from.stream](size_t, httplib::DataSink& sink) {
+          bool ok = stream([&sink](std::string_view piece) {
+            return piece.empty() || sink.write(piece.data(), piece.size());
+          });
+          if (ok) sink.done();
+          return ok;
+        });
+    return;
+  }
   if (!from.content_type.empty()) to.set_content(from.body, from.content_type);
 }
 
