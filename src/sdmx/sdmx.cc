@@ -34,6 +34,10 @@ constexpr std::string_view kNsStructureSpecific =
 constexpr std::string_view kSsNamespace =
     "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:"
     "TIME_PERIOD";
+// The flat layout (dimensionAtObservation=AllDimensions): <Obs> directly in the data set.
+constexpr std::string_view kSsNamespaceFlat =
+    "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:"
+    "AllDimensions";
 constexpr std::array<std::string_view, kLanguageCount> kLangs = {"en", "zh", "ru", "fr"};
 
 // ------------------------------------------------------------------ text helpers
@@ -633,7 +637,9 @@ std::string DataHeader(std::string_view root, std::string_view extra_ns, bool fl
       root, kNsMessage, kNsCommon, extra_ns, kDataflowId, Esc(NowOr(prepared)), kAgency);
   out += fmt::format("<message:Structure structureID=\"{}\" dimensionAtObservation=\"{}\"", kDsdId,
                      flat ? "AllDimensions" : "TIME_PERIOD");
-  if (structure_specific) out += fmt::format(" namespace=\"{}\"", kSsNamespace);
+  if (structure_specific) {
+    out += fmt::format(" namespace=\"{}\"", flat ? kSsNamespaceFlat : kSsNamespace);
+  }
   out += fmt::format(
       "><common:Structure><Ref agencyID=\"{}\" id=\"{}\" version=\"{}\"/></common:Structure>"
       "</message:Structure></message:Header>",
@@ -745,8 +751,8 @@ std::string StructureSpecificData(const std::vector<SeriesData>& data, const Dat
       "StructureSpecificData",
       fmt::format("xmlns:ss=\"{}\" xmlns:ns1=\"{}\" "
                   "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"",
-                  kNsStructureSpecific, kSsNamespace),
-      false, true, prepared);
+                  kNsStructureSpecific, opt.flat ? kSsNamespaceFlat : kSsNamespace),
+      opt.flat, true, prepared);
   out += fmt::format(
       "<message:DataSet ss:structureRef=\"{}\" ss:dataScope=\"DataStructure\" "
       "ss:action=\"Information\" xsi:type=\"ns1:DataSetType\">",
@@ -756,6 +762,25 @@ std::string StructureSpecificData(const std::vector<SeriesData>& data, const Dat
        batch = next != nullptr && (*next)(more) ? &more : nullptr) {
   for (const SeriesData& s : *batch) {
     if (!MaybeFlush(out, flush)) return out;
+    if (opt.flat) {  // every dimension and attribute on each <Obs>
+      for (const Observation& o : s.observations) {
+        out += "<Obs";
+        for (int i = 0; i < kKeyDimensions; ++i) {
+          out += fmt::format(" {}=\"{}\"", kDimensionIds[i], Esc(s.key[i]));
+        }
+        out += fmt::format(" TIME_PERIOD=\"{}\" OBS_VALUE=\"{}\"", o.key.year,
+                           FormatValue(o.value));
+        if (obs_attrs) {
+          out += fmt::format(" UNIT_MEASURE=\"{}\" UNIT_MULT=\"0\"",
+                             Esc(UnitCode(o.attributes.unit)));
+          for (const ObsAttr& a : ObsAttributes(o)) {
+            out += fmt::format(" {}=\"{}\"", a.id, Esc(a.value));
+          }
+        }
+        out += "/>";
+      }
+      continue;
+    }
     out += "<Series";
     for (int i = 0; i < kKeyDimensions; ++i) {
       out += fmt::format(" {}=\"{}\"", kDimensionIds[i], Esc(s.key[i]));
@@ -1097,11 +1122,6 @@ Response HandleData(Store& store, const Request& r, const std::vector<std::strin
   }
   const bool series_only = opt.detail == DataOptions::Detail::kSeriesKeysOnly ||
                            opt.detail == DataOptions::Detail::kNoData;
-  if (*format == DataFormat::kStructureSpecific && opt.flat) {
-    return NotImplemented(
-        "StructureSpecificData is served in the time-series layout only; drop "
-        "dimensionAtObservation=AllDimensions or ask for generic data");
-  }
   if (opt.flat && *format == DataFormat::kJson) {
     return NotImplemented("SDMX-JSON is served in the time-series layout only");
   }
@@ -1243,7 +1263,7 @@ Result<std::vector<SeriesData>> QueryData(Store& store, const KeyFilter& key,
   return out;
 }
 
-Result<std::string> StructureSpecificSchema(Store& store, std::string_view schema_dir) {
+Result<std::string> StructureSpecificSchema(Store& store, std::string_view schema_dir, bool flat) {
   SPCOOP_ASSIGN_OR_RETURN(Structures s, BuildStructures(store));
   std::string dir(schema_dir);
   if (!dir.empty() && dir.back() != '/') dir += '/';
@@ -1254,13 +1274,42 @@ Result<std::string> StructureSpecificSchema(Store& store, std::string_view schem
       "elementFormDefault=\"unqualified\" attributeFormDefault=\"unqualified\">"
       "<xs:import namespace=\"{1}\" schemaLocation=\"{3}SDMXCommon.xsd\"/>"
       "<xs:import namespace=\"{2}\" schemaLocation=\"{3}SDMXDataStructureSpecific.xsd\"/>",
-      kSsNamespace, kNsCommon, kNsStructureSpecific, Esc(dir));
+      flat ? kSsNamespaceFlat : kSsNamespace, kNsCommon, kNsStructureSpecific, Esc(dir));
   for (const Codelist& cl : s.codelists) {
     out += fmt::format("<xs:simpleType name=\"{}\"><xs:restriction base=\"xs:string\">", cl.id);
     for (const Code& c : cl.codes) {
       out += fmt::format("<xs:enumeration value=\"{}\"/>", Esc(c.id));
     }
     out += "</xs:restriction></xs:simpleType>";
+  }
+  if (flat) {
+    out +=
+        "<xs:complexType name=\"DataSetType\"><xs:complexContent><xs:restriction "
+        "base=\"dsd:DataSetType\"><xs:sequence><xs:element ref=\"common:Annotations\" "
+        "minOccurs=\"0\"/><xs:element name=\"DataProvider\" "
+        "type=\"common:DataProviderReferenceType\" form=\"unqualified\" minOccurs=\"0\"/>"
+        "<xs:element name=\"Obs\" type=\"ObsType\" form=\"unqualified\" minOccurs=\"0\" "
+        "maxOccurs=\"unbounded\"/></xs:sequence></xs:restriction></xs:complexContent>"
+        "</xs:complexType>"
+        "<xs:complexType name=\"ObsType\"><xs:complexContent><xs:restriction "
+        "base=\"dsd:ObsType\"><xs:sequence><xs:element ref=\"common:Annotations\" "
+        "minOccurs=\"0\"/></xs:sequence><xs:attribute name=\"type\" use=\"prohibited\"/>"
+        "<xs:attribute name=\"REPORTING_YEAR_START_DAY\" use=\"prohibited\"/>";
+    for (int i = 0; i < kKeyDimensions; ++i) {
+      out += fmt::format("<xs:attribute name=\"{}\" type=\"{}\" use=\"required\"/>",
+                         kDimensionIds[i], kDimensionCodelists[i]);
+    }
+    out +=
+        "<xs:attribute name=\"TIME_PERIOD\" type=\"common:ObservationalTimePeriodType\" "
+        "use=\"required\"/>"
+        "<xs:attribute name=\"OBS_VALUE\" type=\"xs:double\" use=\"optional\"/>"
+        "<xs:attribute name=\"UNIT_MEASURE\" type=\"CL_UNIT_MEASURE\" use=\"optional\"/>"
+        "<xs:attribute name=\"UNIT_MULT\" type=\"CL_UNIT_MULT\" use=\"optional\"/>"
+        "<xs:attribute name=\"OBS_STATUS\" type=\"CL_OBS_STATUS\" use=\"optional\"/>"
+        "<xs:attribute name=\"NATURE\" type=\"CL_NATURE\" use=\"optional\"/>"
+        "<xs:attribute name=\"SOURCE_DETAIL\" type=\"xs:string\" use=\"optional\"/>"
+        "</xs:restriction></xs:complexContent></xs:complexType></xs:schema>\n";
+    return out;
   }
   out +=
       "<xs:complexType name=\"DataSetType\"><xs:complexContent><xs:restriction "

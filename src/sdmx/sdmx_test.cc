@@ -54,6 +54,20 @@ class SdmxTest : public ::testing::Test {
            "datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:TIME_PERIOD\" "
            "schemaLocation=\""
         << (dir_ / "dsd.xsd").string() << "\"/></xs:schema>\n";
+    // The same for the flat layout (ObsLevelDim:AllDimensions).
+    auto flat_schema = StructureSpecificSchema(*store_, SPCOOP_SDMX_SCHEMA_DIR, true);
+    ASSERT_TRUE(flat_schema) << flat_schema.error().ToString();
+    std::ofstream(dir_ / "dsd_flat.xsd") << *flat_schema;
+    std::ofstream(dir_ / "ss_flat_wrapper.xsd")
+        << "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
+           "targetNamespace=\"urn:spcoop:test\"><xs:import "
+           "namespace=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\" "
+           "schemaLocation=\""
+        << SPCOOP_SDMX_SCHEMA_DIR
+        << "/SDMXMessage.xsd\"/><xs:import namespace=\"urn:sdmx:org.sdmx.infomodel."
+           "datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:AllDimensions\" "
+           "schemaLocation=\""
+        << (dir_ / "dsd_flat.xsd").string() << "\"/></xs:schema>\n";
   }
   static void TearDownTestSuite() {
     store_.reset();
@@ -68,13 +82,14 @@ class SdmxTest : public ::testing::Test {
   }
 
   // xmllint against SDMXMessage.xsd (or the structure-specific wrapper). "" when valid.
-  static std::string Validate(const std::string& xml, bool structure_specific = false) {
+  static std::string Validate(const std::string& xml, bool structure_specific = false,
+                              bool flat = false) {
     static int n = 0;
     fs::path file = dir_ / ("msg" + std::to_string(++n) + ".xml");
     fs::path log = dir_ / ("msg" + std::to_string(n) + ".log");
     std::ofstream(file) << xml;
     std::string schema = structure_specific
-                             ? (dir_ / "ss_wrapper.xsd").string()
+                             ? (dir_ / (flat ? "ss_flat_wrapper.xsd" : "ss_wrapper.xsd")).string()
                              : std::string(SPCOOP_SDMX_SCHEMA_DIR) + "/SDMXMessage.xsd";
     std::string cmd = "xmllint --noout --nonet --schema '" + schema + "' '" + file.string() +
                       "' > '" + log.string() + "' 2>&1";
@@ -273,6 +288,18 @@ TEST_F(SdmxTest, DataMessagesValidateInEveryLayout) {
   Response all_flat = Get("data/DF_SP_COV/all", {{"dimensionAtObservation", "AllDimensions"}});
   ASSERT_EQ(all_flat.status, 200);
   EXPECT_EQ(Validate(all_flat.body), "");
+  // StructureSpecificData in the flat layout, against its own DSD-specific schema; an <Obs> that
+  // lacks a dimension is refused by it (the validator is not a rubber stamp).
+  Response ss_flat = Get("data/DF_SP_COV/all",
+                         {{"dimensionAtObservation", "AllDimensions"},
+                          {"format", "structurespecificdata"}});
+  ASSERT_EQ(ss_flat.status, 200);
+  EXPECT_NE(ss_flat.body.find("ObsLevelDim:AllDimensions"), std::string::npos);
+  EXPECT_EQ(ss_flat.body.find("<Series"), std::string::npos);
+  EXPECT_EQ(Validate(ss_flat.body, true, true), "") << ss_flat.body.substr(0, 2000);
+  std::string broken = ss_flat.body;
+  broken.replace(broken.find(" SEX=\""), 1, " X");  // SEX= -> XSEX=
+  EXPECT_NE(Validate(broken, true, true), "");
 }
 
 // Parses flat GenericData into (SEX, AGE, TIME_PERIOD) -> value for one series and area.

@@ -114,9 +114,11 @@ Result<std::vector<SeriesData>> QueryData(Store& store, const KeyFilter& key,
 std::string ErrorMessageXml(int code, std::string_view text);
 
 // The DSD-specific XML schema (targetNamespace
-// urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:TIME_PERIOD)
-// for validating StructureSpecificData; it imports SDMXCommon.xsd and
-// SDMXDataStructureSpecific.xsd from `schema_dir` (a relative or absolute location).
-Result<std::string> StructureSpecificSchema(Store& store, std::string_view schema_dir);
+// urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:TIME_PERIOD,
+// or ...:ObsLevelDim:AllDimensions with `flat`) for validating StructureSpecificData in the
+// time-series or the flat layout; it imports SDMXCommon.xsd and SDMXDataStructureSpecific.xsd
+// from `schema_dir` (a relative or absolute location).
+Result<std::string> StructureSpecificSchema(Store& store, std::string_view schema_dir,
+                                            bool flat = false);
 
 }  // namespace spcoop::sdmx
