@@ -464,6 +464,13 @@ ParsedFile Parser::Run() {
       (options_.format == Format::kAuto || options_.format == Format::kXlsx)) {
     return RunXlsx();
   }
+  if (LooksLikeZip(data_)) {
+    FileError(0, "", "",
+              fmt::format("the file is an XLSX workbook (or another zip archive), not {}",
+                          FormatName(options_.format)),
+              "leave out --format, or pass --format xlsx");
+    return std::move(out_);
+  }
   if (options_.format == Format::kXlsx) {
     FileError(0, "", "", "the file is not an XLSX workbook",
               "save it from Excel or LibreOffice as an Excel workbook (.xlsx), or leave out "

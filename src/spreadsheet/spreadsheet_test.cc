@@ -275,6 +275,14 @@ TEST_F(SpreadsheetTest, MergedHeadersAreRefused) {
   EXPECT_TRUE(parsed->file_error);
   EXPECT_TRUE(parsed->rows.empty());
   EXPECT_EQ(parsed->rows_read, 1);
+  ingest::ParseOptions tidy;
+  tidy.format = ingest::Format::kTidyCsv;
+  auto forced = ingest::Parse(merged, "merged.xlsx", economies_, tidy);
+  ASSERT_TRUE(forced);
+  ASSERT_EQ(forced->errors.size(), 1u);
+  EXPECT_EQ(forced->errors[0].ToString(),
+            "merged.xlsx:1: the file is an XLSX workbook (or another zip archive), not tidy-csv. "
+            "Fix: leave out --format, or pass --format xlsx");
   EXPECT_EQ(Errors("PK\x03\x04 not really a zip", "broken.xlsx"),
             std::vector<std::string>{
                 "broken.xlsx: the file is not an XLSX workbook (not a readable zip archive). "
