@@ -11,6 +11,7 @@ packages=(
   libssl-dev zlib1g-dev libbrotli-dev
   libxml2-dev libminizip-dev  # ingest: the SDMX-ML and XLSX readers
   libxlsxwriter-dev  # spreadsheet: XLSX exports and the data-entry template
+  libsodium-dev  # auth: argon2id passwords, random tokens
   libyaml-cpp-dev libreadstat-dev r-base-core r-cran-laeken  # simulate: rules, .dta/.sav, bench peer
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 curl

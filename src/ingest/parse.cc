@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 #include "sdmx_ml.h"
 #include "spcoop/core/codes.h"
 #include "spcoop/ingest/ingest.h"
+#include "spcoop/ingest/messages.h"
 #include "xlsx.h"
 
 namespace spcoop::ingest {
@@ -346,29 +348,33 @@ struct AgeCode {
   int id = 0;  // distinct per normalized code within one Parse()
 };
 
-constexpr std::string_view kSexFix =
-    "use _T (both sexes), F or M; BOTHSEX, FEMALE, MALE and SEX_T, SEX_F, SEX_M are accepted too";
-constexpr std::string_view kAgeFix =
-    "use _T (all ages) or a range such as Y_GE65, Y15T64, Y0T14 or Y_LT15; ALLAGE, 65+ and 15-64 "
-    "are accepted too";
-constexpr std::string_view kQuantileFix = "use _T (all) or Q1 to Q5 (Q1 = the poorest fifth)";
-constexpr std::string_view kUtf8Fix =
-    "save the file as UTF-8 (in Excel: \"CSV UTF-8 (Comma delimited)\")";
-constexpr std::string_view kHeaderFix =
-    "start the file with a header row such as series,economy,year,value (see docs/formats.md)";
-
-// How to fix a value that is not a number.
+// The fix code for a value that is not a number (messages.json).
 std::string_view NotANumberFix(std::string_view v) {
-  if (v.empty()) return "write the coverage as a number such as 42.5, or leave the row out";
-  if (v.find('%') != std::string_view::npos) {
-    return "write the number without the % sign, such as 42.5";
-  }
+  if (v.empty()) return "fix_value_empty";
+  if (v.find('%') != std::string_view::npos) return "fix_percent_sign";
   if (size_t comma = v.find(','); comma != std::string_view::npos) {
     std::string dotted(v);
     dotted[comma] = '.';
-    if (ParseNumber(dotted)) return "use a point as the decimal separator, such as 42.5";
+    if (ParseNumber(dotted)) return "fix_decimal_point";
   }
-  return "write the coverage as a number such as 42.5; leave out rows that have no value";
+  return "fix_number";
+}
+
+// A row error with its catalogued problem and fix; problem and fix get their English texts.
+RowError MakeError(const std::string& file, int64_t line, int column, std::string field,
+                   std::string value, std::string_view code, std::string_view fix_code,
+                   MessageArgs args = {}) {
+  RowError e{file,
+             line,
+             column,
+             std::move(field),
+             std::move(value),
+             RenderMessage(code, Language::kEn, args),
+             fix_code.empty() ? std::string() : RenderMessage(fix_code, Language::kEn, args)};
+  e.code = code;
+  e.fix_code = fix_code;
+  e.args = std::move(args);
+  return e;
 }
 
 // Parses one file; holds the state shared by the header and the rows.
@@ -382,8 +388,8 @@ class Parser {
 
  private:
   void AddError(RowError e);
-  void FileError(int column, std::string field, std::string_view value, std::string problem,
-                 std::string fix);
+  void FileError(int column, std::string field, std::string_view value, std::string_view code,
+                 std::string_view fix_code, MessageArgs args = {});
   bool ReadHeader(CsvReader& reader);
   // Maps the column names (a CSV header, or the component ids of an SDMX-ML message) to roles.
   // False when the file as a whole cannot be read (the errors are recorded).
@@ -396,8 +402,8 @@ class Parser {
   ParsedFile RunXlsx();
   // Reads one sheet of a workbook as a table; index is its position in the workbook.
   void ReadSheet(const XlsxSheet& sheet, size_t index);
-  void RowProblem(const std::vector<std::string_view>& fields, Role role, std::string problem,
-                  std::string_view fix);
+  void RowProblem(const std::vector<std::string_view>& fields, Role role, std::string_view code,
+                  std::string_view fix_code, MessageArgs args = {});
   void MaybeReportProgress(size_t offset);
 
   std::string_view data_;
@@ -432,13 +438,12 @@ void Parser::AddError(RowError e) {
   out_.errors.push_back(std::move(e));
 }
 
-void Parser::FileError(int column, std::string field, std::string_view value, std::string problem,
-                       std::string fix) {
+void Parser::FileError(int column, std::string field, std::string_view value, std::string_view code,
+                       std::string_view fix_code, MessageArgs args) {
   out_.file_error = true;
-  RowError e{file_,         1, column, std::move(field), Printable(value), std::move(problem),
-             std::move(fix)};
+  RowError e = MakeError(file_, 1, column, std::move(field), Printable(value), code, fix_code,
+                         std::move(args));
   if (xlsx_) {
-    e.line = 1;
     e.column = 0;
     e.element = sheet_.empty() ? std::string() : fmt::format("sheet '{}'", sheet_);
   }
@@ -457,7 +462,7 @@ ParsedFile Parser::Run() {
                              static_cast<unsigned char>(data_[1]) == 0xFE) ||
                             (static_cast<unsigned char>(data_[0]) == 0xFE &&
                              static_cast<unsigned char>(data_[1]) == 0xFF))) {
-    FileError(0, "", "", "the file is UTF-16, not UTF-8", std::string(kUtf8Fix));
+    FileError(0, "", "", "file_utf16", "fix_utf8");
     return std::move(out_);
   }
   if (LooksLikeZip(data_) &&
@@ -465,16 +470,12 @@ ParsedFile Parser::Run() {
     return RunXlsx();
   }
   if (LooksLikeZip(data_)) {
-    FileError(0, "", "",
-              fmt::format("the file is an XLSX workbook (or another zip archive), not {}",
-                          FormatName(options_.format)),
-              "leave out --format, or pass --format xlsx");
+    FileError(0, "", "", "file_is_zip", "fix_format_xlsx",
+              {{"format", std::string(FormatName(options_.format))}});
     return std::move(out_);
   }
   if (options_.format == Format::kXlsx) {
-    FileError(0, "", "", "the file is not an XLSX workbook",
-              "save it from Excel or LibreOffice as an Excel workbook (.xlsx), or leave out "
-              "--format for a CSV file");
+    FileError(0, "", "", "file_not_xlsx", "fix_save_xlsx");
     return std::move(out_);
   }
   const bool xml = LooksLikeXml(data_);
@@ -482,18 +483,17 @@ ParsedFile Parser::Run() {
     return RunXml();
   }
   if (xml) {
-    FileError(0, "", "", fmt::format("the file is XML, not {}", FormatName(options_.format)),
-              "leave out --format, or pass --format sdmx-ml");
+    FileError(0, "", "", "file_is_xml", "fix_format_sdmx_ml",
+              {{"format", std::string(FormatName(options_.format))}});
     return std::move(out_);
   }
   if (options_.format == Format::kSdmxMl) {
-    FileError(0, "", "", "the file is not XML, so not an SDMX-ML message",
-              "leave out --format for a CSV file, or pass --format sdmx-csv for SDMX-CSV");
+    FileError(0, "", "", "file_not_xml", "fix_format_sdmx_csv");
     return std::move(out_);
   }
   CsvReader reader(data_);
   if (!reader.Next()) {
-    FileError(0, "", "", "the file is empty", std::string(kHeaderFix));
+    FileError(0, "", "", "file_empty", "fix_header");
     return std::move(out_);
   }
   if (!ReadHeader(reader)) return std::move(out_);
@@ -507,8 +507,7 @@ ParsedFile Parser::Run() {
     MaybeReportProgress(reader.offset());
   }
   if (out_.rows_read == 0) {
-    FileError(0, "", "", "the file has a header but no data rows",
-              "add the data below the header row");
+    FileError(0, "", "", "file_no_rows", "fix_add_rows");
   }
   if (options_.progress) {
     options_.progress(static_cast<int64_t>(data_.size()), static_cast<int64_t>(data_.size()));
@@ -520,15 +519,13 @@ bool Parser::ReadHeader(CsvReader& reader) {
   const auto& fields = reader.fields();
   if (reader.problem() != CsvReader::Problem::kNone) {
     FileError(reader.problem_column(), "", "",
-              reader.problem() == CsvReader::Problem::kUnclosedQuote
-                  ? "a quoted column name is not closed"
-                  : "text after the closing quote of a column name",
-              "write each column name plainly, separated by commas");
+              reader.problem() == CsvReader::Problem::kUnclosedQuote ? "header_unclosed_quote"
+                                                                     : "header_text_after_quote",
+              "fix_plain_names");
     return false;
   }
   for (int c : reader.invalid_utf8_columns()) {
-    FileError(c, "column", fields[c - 1], "the header row is not valid UTF-8",
-              std::string(kUtf8Fix));
+    FileError(c, "column", fields[c - 1], "header_not_utf8", "fix_utf8");
   }
   if (out_.file_error) return false;
   return SetUpLayout(fields);
@@ -548,19 +545,15 @@ bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
   Format format = xml_ ? Format::kSdmxMl : xlsx_ ? Format::kAuto : options_.format;
   if (format == Format::kAuto) {
     if (!detected) {
-      FileError(0, "", "",
-                "the header row matches none of the accepted layouts (sdg-csv, ilostat-csv, "
-                "tidy-csv, sdmx-csv)",
-                std::string(kHeaderFix));
+      FileError(0, "", "", "header_unknown_layout", "fix_header");
       return false;
     }
     format = *detected;
   } else if (detected && *detected != format) {
     // Every column would be wrong for the requested format: give the one useful message.
-    FileError(0, "", "",
-              fmt::format("the header row looks like {}, not {}", FormatName(*detected),
-                          FormatName(format)),
-              fmt::format("leave out --format, or pass --format {}", FormatName(*detected)));
+    FileError(0, "", "", "header_other_format", "fix_other_format",
+              {{"detected", std::string(FormatName(*detected))},
+               {"requested", std::string(FormatName(format))}});
     return false;
   }
   layout_.format = format;
@@ -574,13 +567,9 @@ bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
         continue;  // sdg-csv and ilostat-csv tolerate extra columns  // sdg-csv and ilostat-csv
                    // tolerate extra columns
       if (normalized[i].empty()) {
-        FileError(column, "column", "", "the column has no name",
-                  "name it, or remove it (a comma at the end of the header row adds an empty "
-                  "column)");
+        FileError(column, "column", "", "column_no_name", "fix_name_column");
       } else {
-        FileError(column, "column", layout_.names[i], "not a tidy-csv column",
-                  "remove the column, or rename it to one of series, economy, sex, age, "
-                  "quantile, year, value, unit, nature, source, note");
+        FileError(column, "column", layout_.names[i], "column_not_tidy", "fix_tidy_column");
       }
       continue;
     }
@@ -592,14 +581,12 @@ bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
     int& slot = layout_.col[static_cast<size_t>(*role)];
     if (slot >= 0) {
       if (normalized[slot] == normalized[i]) {
-        FileError(column, "column", layout_.names[i],
-                  fmt::format("appears twice (columns {} and {})", slot + 1, column),
-                  "keep one of them");
+        FileError(column, "column", layout_.names[i], "column_twice", "fix_keep_one",
+                  {{"first", std::to_string(slot + 1)}, {"second", std::to_string(column)}});
       } else {
-        FileError(column, "column", layout_.names[i],
-                  fmt::format("means the same as column {} ('{}')", slot + 1,
-                              Printable(layout_.names[slot])),
-                  "keep one of them");
+        FileError(
+            column, "column", layout_.names[i], "column_same_meaning", "fix_keep_one",
+            {{"first", std::to_string(slot + 1)}, {"first_name", Printable(layout_.names[slot])}});
       }
       continue;
     }
@@ -619,9 +606,7 @@ bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
                   {Role::kEconomy, "economy"},
                   {Role::kYear, "year"},
                   {Role::kValue, "value"}};
-      fix =
-          "a tidy-csv header needs series, economy, year and value; sex, age, quantile, unit, "
-          "nature, source and note are optional (see docs/formats.md)";
+      fix = "fix_tidy_header";
       break;
     case Format::kSdgCsv:
       required = {{Role::kSeries, "SeriesCode (or series_code)"},
@@ -630,10 +615,7 @@ bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
       if (!layout_.Has(Role::kEconomy) && !layout_.Has(Role::kM49)) {
         required.insert(required.begin() + 1, {Role::kM49, "GeoAreaCode (or iso3)"});
       }
-      fix =
-          "an sdg-csv header needs SeriesCode, GeoAreaCode, TimePeriod and Value (the SDG "
-          "download) or series_code, iso3, year and value (the reference layout); see "
-          "docs/formats.md";
+      fix = "fix_sdg_header";
       break;
     case Format::kIlostatCsv:
       required = {{Role::kEconomy, "ref_area"},
@@ -641,9 +623,7 @@ bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
                   {Role::kContingency, "classif1"},
                   {Role::kYear, "time"},
                   {Role::kValue, "obs_value (or the indicator id, sdg_0131_sex_soc_rt)"}};
-      fix =
-          "an ilostat-csv header needs ref_area, sex, classif1, time and a value column "
-          "(obs_value or sdg_0131_sex_soc_rt); see docs/formats.md";
+      fix = "fix_ilostat_header";
       break;
     case Format::kSdmxCsv:
     case Format::kSdmxMl:
@@ -651,10 +631,7 @@ bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
                   {Role::kArea, "REF_AREA"},
                   {Role::kYear, "TIME_PERIOD"},
                   {Role::kValue, "OBS_VALUE"}};
-      fix =
-          "SDMX data for spcoop needs the dimensions SERIES, REF_AREA and TIME_PERIOD and the "
-          "measure OBS_VALUE (the structure SPP:DSD_SP_COV, or the SDG global database's); see "
-          "docs/formats.md";
+      fix = "fix_sdmx_header";
       break;
     case Format::kXlsx:
     case Format::kAuto:
@@ -662,10 +639,8 @@ bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
   }
   for (const Required& r : required) {
     if (!layout_.Has(r.role)) {
-      FileError(0, "", "",
-                xml_ ? fmt::format("no observation has a {}", r.name)
-                     : fmt::format("missing required column {}", r.name),
-                std::string(fix));
+      FileError(0, "", "", xml_ ? "sdmx_component_missing" : "column_missing", fix,
+                {{"column", std::string(r.name)}});
     }
   }
   if (out_.file_error) return false;
@@ -676,12 +651,12 @@ bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
   return true;
 }
 
-void Parser::RowProblem(const std::vector<std::string_view>& fields, Role role, std::string problem,
-                        std::string_view fix) {
+void Parser::RowProblem(const std::vector<std::string_view>& fields, Role role,
+                        std::string_view code, std::string_view fix_code, MessageArgs args) {
   int c = layout_[role];
   RowError& e = row_errors_.emplace_back(
-      RowError{file_, line_, xml_ || xlsx_ ? 0 : c + 1, layout_.names[static_cast<size_t>(c)],
-               Printable(fields[static_cast<size_t>(c)]), std::move(problem), std::string(fix)});
+      MakeError(file_, line_, xml_ || xlsx_ ? 0 : c + 1, layout_.names[static_cast<size_t>(c)],
+                Printable(fields[static_cast<size_t>(c)]), code, fix_code, std::move(args)));
   if (xlsx_) e.element = fmt::format("sheet '{}' cell {}{}", sheet_, ColumnName(c), line_);
 }
 
@@ -701,14 +676,13 @@ ParsedFile Parser::RunXml() {
   if (std::optional<SdmxProblem> problem = ReadSdmxMl(data_, table)) {
     out_.format = Format::kSdmxMl;
     out_.file_error = true;
-    AddError(
-        {file_, problem->line, 0, "", "", std::move(problem->problem), std::move(problem->fix)});
+    AddError(MakeError(file_, problem->line, 0, "", "", problem->code, problem->fix_code,
+                       std::move(problem->args)));
     return std::move(out_);
   }
   if (table.rows.empty()) {
     out_.format = Format::kSdmxMl;
-    FileError(0, "", "", "the message has no observations",
-              "query data that exist, or check that the data sets hold <Obs> elements");
+    FileError(0, "", "", "sdmx_no_observations", "fix_sdmx_no_observations");
     return std::move(out_);
   }
   std::vector<std::string_view> names(table.names.begin(), table.names.end());
@@ -739,14 +713,15 @@ ParsedFile Parser::RunXlsx() {
   std::vector<XlsxSheet> sheets;
   if (std::optional<XlsxProblem> problem = ReadXlsx(data_, sheets)) {
     out_.file_error = true;
-    RowError e{file_, 0, 0, "", "", std::move(problem->problem), std::move(problem->fix)};
+    RowError e =
+        MakeError(file_, 0, 0, "", "", problem->code, problem->fix_code, std::move(problem->args));
     if (!problem->where.empty()) e.element = problem->where;
     AddError(std::move(e));
     return std::move(out_);
   }
   keys_.emplace(1024);
   int data_sheets = 0;
-  std::string merged_hint;
+  std::string merged_sheet, merged_range;
   for (size_t i = 0; i < sheets.size(); ++i) {
     const XlsxSheet& sheet = sheets[i];
     sheet_names_.push_back(sheet.name);
@@ -758,9 +733,9 @@ ParsedFile Parser::RunXlsx() {
       header[static_cast<size_t>(c.column)] = NormalizeName(c.text);
     }
     if (FindSeries(sheet.name) == nullptr && !DetectFormat(header)) {
-      if (!sheet.merged.empty() && merged_hint.empty()) {
-        merged_hint =
-            fmt::format("; sheet '{}' has merged cells ({})", sheet.name, sheet.merged.front());
+      if (!sheet.merged.empty() && merged_sheet.empty()) {
+        merged_sheet = sheet.name;
+        merged_range = sheet.merged.front();
       }
       continue;
     }
@@ -769,17 +744,15 @@ ParsedFile Parser::RunXlsx() {
   }
   if (data_sheets == 0) {
     sheet_.clear();
-    FileError(0, "", "",
-              fmt::format("no sheet is named by a series code or starts with a header row of a "
-                          "known layout{}",
-                          merged_hint),
-              "put the column names (such as series, economy, year, value) in row 1 of the "
-              "sheet, without title rows or merged cells above them, or use spcoop's template "
-              "(`spcoop template`)");
+    if (merged_sheet.empty()) {
+      FileError(0, "", "", "xlsx_no_data_sheet", "fix_xlsx_header");
+    } else {
+      FileError(0, "", "", "xlsx_no_data_sheet_merged", "fix_xlsx_header",
+                {{"sheet", merged_sheet}, {"range", merged_range}});
+    }
   } else if (out_.rows_read == 0 && !out_.file_error) {
     sheet_.clear();
-    FileError(0, "", "", "the workbook has a header but no data rows",
-              "add the data below the header row");
+    FileError(0, "", "", "xlsx_no_rows", "fix_add_rows");
   }
   out_.format = Format::kXlsx;
   if (out_.file_error) {  // a sheet that cannot be read: no row of the workbook is imported
@@ -796,9 +769,7 @@ void Parser::ReadSheet(const XlsxSheet& sheet, size_t /*index*/) {
   sheet_ = sheet.name;
   if (!sheet.merged.empty()) {
     for (const std::string& range : sheet.merged) {
-      FileError(0, "", "", fmt::format("cells {} are merged", range),
-                "unmerge them: row 1 needs one column name per column, and each value its own "
-                "cell");
+      FileError(0, "", "", "xlsx_merged", "fix_xlsx_merged", {{"range", range}});
     }
     return;
   }
@@ -844,23 +815,20 @@ void Parser::ReadSheet(const XlsxSheet& sheet, size_t /*index*/) {
       if (static_cast<size_t>(c.column) >= width) {
         if (text.empty()) continue;
         RowError& e = row_errors_.emplace_back(
-            RowError{file_, line_, 0, "", "", "a value in a column without a name in row 1",
-                     "give the column a name in row 1, or clear the cell"});
+            MakeError(file_, line_, 0, "", "", "xlsx_cell_no_column", "fix_xlsx_cell_no_column"));
         e.element = cell;
         continue;
       }
       fields[static_cast<size_t>(c.column)] = c.text;
       if (c.formula) {
         RowError& e = row_errors_.emplace_back(
-            RowError{file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
-                     "the cell holds a formula",
-                     "replace the formula by its value: copy the cells, then paste values only"});
+            MakeError(file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
+                      "xlsx_formula", "fix_xlsx_formula"));
         e.element = cell;
       } else if (c.date) {
-        RowError& e = row_errors_.emplace_back(RowError{
-            file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
-            "the cell is formatted as a date (Excel stores dates as day numbers)",
-            "format the column as Number or Text and type the value again (a year as 2019)"});
+        RowError& e = row_errors_.emplace_back(
+            MakeError(file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
+                      "xlsx_date", "fix_xlsx_date"));
         e.element = cell;
       }
     }
@@ -888,14 +856,10 @@ void Parser::ReadRow(const CsvReader& reader) {
     bool unclosed = reader.problem() == CsvReader::Problem::kUnclosedQuote;
     std::string field =
         static_cast<size_t>(c) <= layout_.names.size() ? layout_.names[c - 1] : std::string();
-    row_errors_.push_back(
-        {file_, line_, c, unclosed ? std::string() : field,
-         unclosed ? std::string() : Printable(fields[c - 1]),
-         unclosed ? "a quoted value is not closed before the end of the file"
-                  : "text after the closing quote",
-         unclosed ? "add the closing quote (\"); write a quote inside a quoted value as \"\""
-                  : "put the whole value inside the quotes, and write a quote inside them as "
-                    "\"\""});
+    row_errors_.push_back(MakeError(file_, line_, c, unclosed ? std::string() : field,
+                                    unclosed ? std::string() : Printable(fields[c - 1]),
+                                    unclosed ? "row_unclosed_quote" : "row_text_after_quote",
+                                    unclosed ? "fix_close_quote" : "fix_quote_whole_value"));
     finish_bad_row();
     return;
   }
@@ -903,19 +867,17 @@ void Parser::ReadRow(const CsvReader& reader) {
     for (int c : reader.invalid_utf8_columns()) {
       std::string field =
           static_cast<size_t>(c) <= layout_.names.size() ? layout_.names[c - 1] : std::string();
-      row_errors_.push_back({file_, line_, c, field, Printable(fields[c - 1]), "not valid UTF-8",
-                             std::string(kUtf8Fix)});
+      row_errors_.push_back(
+          MakeError(file_, line_, c, field, Printable(fields[c - 1]), "row_not_utf8", "fix_utf8"));
     }
     finish_bad_row();
     return;
   }
   if (fields.size() != layout_.width) {
-    row_errors_.push_back(
-        {file_, line_, 0, "", "",
-         fmt::format("the row has {} {}, but the header has {}", fields.size(),
-                     fields.size() == 1 ? "field" : "fields", layout_.width),
-         "check for a missing or extra comma, and put values that contain commas in quotes "
-         "(\"a, b\")"});
+    row_errors_.push_back(MakeError(
+        file_, line_, 0, "", "", fields.size() == 1 ? "row_one_field" : "row_field_count",
+        "fix_field_count",
+        {{"fields", std::to_string(fields.size())}, {"width", std::to_string(layout_.width)}}));
     finish_bad_row();
     return;
   }
@@ -941,8 +903,8 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
     });
     if (series < 0) {
       RowProblem(fields, Role::kContingency,
-                 v.empty() ? "the contingency is empty" : "not an SDG 1.3.1 contingency",
-                 fmt::format("use one of {}", ContingencyList()));
+                 v.empty() ? "contingency_empty" : "contingency_unknown", "fix_contingency",
+                 {{"list", std::string(ContingencyList())}});
     }
   } else {
     std::string_view v = get(Role::kSeries);
@@ -951,9 +913,8 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
       return s ? static_cast<int>(s - catalogue.data()) : -1;
     });
     if (series < 0) {
-      RowProblem(fields, Role::kSeries,
-                 v.empty() ? "the series is empty" : "not an SDG 1.3.1 series",
-                 fmt::format("use one of the 12 series codes: {}", SeriesCodeList()));
+      RowProblem(fields, Role::kSeries, v.empty() ? "series_empty" : "series_unknown", "fix_series",
+                 {{"list", std::string(SeriesCodeList())}});
     }
   }
 
@@ -964,13 +925,8 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
     const bool numeric = !v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos;
     economy = numeric ? economies_.FindM49(v) : economies_.FindIso3(v);
     if (economy < 0) {
-      RowProblem(fields, Role::kArea,
-                 v.empty() ? "the area is empty"
-                           : fmt::format("not the M49 or ISO 3166 alpha-3 code of one of the {} "
-                                         "economies spcoop knows",
-                                         economies_.size()),
-                 "keep only ESCAP economies (M49 116 or KHM = Cambodia; see `spcoop economies`), "
-                 "or pass --skip-bad-rows to leave the others out");
+      RowProblem(fields, Role::kArea, v.empty() ? "area_empty" : "area_unknown", "fix_ref_area",
+                 {{"count", std::to_string(economies_.size())}});
     }
   } else if (layout_.Has(Role::kEconomy)) {
     std::string_view v = get(Role::kEconomy);
@@ -979,27 +935,24 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
       int by_name = v.size() > 3 ? economies_.FindByName(v) : -1;
       bool ilo_region = format == Format::kIlostatCsv && v.size() == 3 &&
                         (v[0] == 'x' || v[0] == 'X') && ParseWholeNumber(v.substr(1));
-      std::string fix =
-          by_name >= 0 ? fmt::format("write the ISO 3166 alpha-3 code {} for {}",
-                                     economies_[by_name].iso3, Printable(v))
-          : ilo_region
-              ? "this is an ILO region, not an economy; leave ILO's regional estimates out of "
-                "the file, or pass --skip-bad-rows"
-              : "use an ISO 3166 alpha-3 code such as KHM; see `spcoop economies`";
-      RowProblem(fields, Role::kEconomy,
-                 v.empty()
-                     ? "the economy is empty"
-                     : fmt::format("not one of the {} economies spcoop knows", economies_.size()),
-                 fix);
+      MessageArgs args = {{"count", std::to_string(economies_.size())}};
+      if (by_name >= 0) {
+        args.push_back({"iso3", economies_[by_name].iso3});
+        args.push_back({"name", Printable(v)});
+      }
+      RowProblem(fields, Role::kEconomy, v.empty() ? "economy_empty" : "economy_unknown",
+                 by_name >= 0 ? "fix_economy_code"
+                 : ilo_region ? "fix_ilo_region"
+                              : "fix_economy",
+                 std::move(args));
     } else if (layout_.Has(Role::kM49) && !get(Role::kM49).empty()) {
       std::string_view m49 = get(Role::kM49);
       if (economies_.FindM49(m49) != economy) {
         const Economy& e = economies_[economy];
-        RowProblem(
-            fields, Role::kM49,
-            fmt::format("does not match {} {}, whose M49 code is {}",
-                        layout_.names[static_cast<size_t>(layout_[Role::kEconomy])], e.iso3, e.m49),
-            "correct the iso3 code or the m49 code so that both name the same economy");
+        RowProblem(fields, Role::kM49, "m49_mismatch", "fix_m49_mismatch",
+                   {{"column", layout_.names[static_cast<size_t>(layout_[Role::kEconomy])]},
+                    {"iso3", e.iso3},
+                    {"m49", e.m49}});
       }
     }
   } else {
@@ -1007,15 +960,12 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
     economy = economies_.FindM49(v);
     if (economy < 0) {
       std::string_view name = get(Role::kAreaName);
-      RowProblem(
-          fields, Role::kM49,
-          v.empty()      ? "the area code is empty"
-          : name.empty() ? fmt::format("not the M49 code of one of the {} economies spcoop knows",
-                                       economies_.size())
-                         : fmt::format("'{}' is not one of the {} economies spcoop knows",
-                                       Printable(name), economies_.size()),
-          "keep only rows of ESCAP economies (M49 code 4 = Afghanistan; see `spcoop economies`), "
-          "or pass --skip-bad-rows to leave the others out");
+      RowProblem(fields, Role::kM49,
+                 v.empty()      ? "area_empty"
+                 : name.empty() ? "area_unknown_code"
+                                : "area_unknown_name",
+                 "fix_area",
+                 {{"count", std::to_string(economies_.size())}, {"name", Printable(name)}});
     }
   }
 
@@ -1026,7 +976,7 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
     sex = &sex_.Get(v, [](std::string_view raw) {
       return raw.empty() ? std::optional<std::string>("_T") : NormalizeSex(raw);
     });
-    if (!*sex) RowProblem(fields, Role::kSex, "not a sex code", kSexFix);
+    if (!*sex) RowProblem(fields, Role::kSex, "sex_unknown", "fix_sex");
   }
   const AgeCode* age = nullptr;
   {
@@ -1038,13 +988,13 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
         a.id = age_ids_.try_emplace(*a.code, static_cast<int>(age_ids_.size())).first->second;
       return a;
     });
-    if (!age->code) RowProblem(fields, Role::kAge, "not an age code", kAgeFix);
+    if (!age->code) RowProblem(fields, Role::kAge, "age_unknown", "fix_age");
   }
   const std::optional<std::string>* quantile = nullptr;
   {
     std::string_view v = get(Role::kQuantile);
     quantile = &quantile_.Get(v, [](std::string_view raw) { return NormalizeQuantile(raw); });
-    if (!*quantile) RowProblem(fields, Role::kQuantile, "not a quantile code", kQuantileFix);
+    if (!*quantile) RowProblem(fields, Role::kQuantile, "quantile_unknown", "fix_quantile");
   }
 
   // Year.
@@ -1053,12 +1003,10 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
     std::string_view v = get(Role::kYear);
     auto y = ParseWholeNumber(v);
     if (!y) {
-      RowProblem(fields, Role::kYear, v.empty() ? "the year is empty" : "not a whole number",
-                 "write the year with four digits, such as 2019");
+      RowProblem(fields, Role::kYear, v.empty() ? "year_empty" : "year_not_whole", "fix_year");
     } else if (*y < kMinYear || *y > kMaxYear) {
-      RowProblem(fields, Role::kYear, fmt::format("outside {}-{}", kMinYear, kMaxYear),
-                 fmt::format("check the year; spcoop keeps observations from {} to {}", kMinYear,
-                             kMaxYear));
+      RowProblem(fields, Role::kYear, "year_out_of_range", "fix_year_range",
+                 {{"min", std::to_string(kMinYear)}, {"max", std::to_string(kMaxYear)}});
     } else {
       year = *y;
     }
@@ -1070,15 +1018,14 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
     std::string_view v = get(Role::kValue);
     auto number = ParseNumber(v);
     if (!number) {
-      RowProblem(fields, Role::kValue, v.empty() ? "the value is empty" : "not a number",
+      RowProblem(fields, Role::kValue, v.empty() ? "value_empty" : "value_not_a_number",
                  NotANumberFix(v));
+    } else if (!std::isfinite(*number)) {
+      RowProblem(fields, Role::kValue, "value_not_finite", "fix_finite");
     } else if (Status s = ValidatePercent(*number); !s.ok()) {
-      // ValidatePercent says "<problem>; <how to fix it>".
-      std::string_view m = s.message();
-      size_t semi = m.find("; ");
-      RowProblem(fields, Role::kValue, std::string(m.substr(0, semi)),
-                 semi == std::string_view::npos ? std::string_view("write a percentage (42.5)")
-                                                : m.substr(semi + 2));
+      // Formatted as ValidatePercent formats it: the shortest text that reads back the same.
+      RowProblem(fields, Role::kValue, "value_out_of_range", "fix_percentage",
+                 {{"value", fmt::format("{}", *number)}});
     } else {
       value = *number;
     }
@@ -1089,32 +1036,27 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
     std::string_view v = get(Role::kUnit);
     const bool sdmx = format == Format::kSdmxCsv || format == Format::kSdmxMl;
     if (sdmx && !v.empty() && v != "PT" && !EqualsIgnoreCase(v, "PERCENT")) {
-      RowProblem(fields, Role::kUnit, "not PT (percent)",
-                 "every SDG 1.3.1 series is a percentage: UNIT_MEASURE must be PT");
+      RowProblem(fields, Role::kUnit, "unit_not_pt", "fix_unit_pt");
     } else if (!sdmx && !v.empty() && !EqualsIgnoreCase(v, "PERCENT") && v != "%") {
-      RowProblem(fields, Role::kUnit, "not PERCENT",
-                 "every SDG 1.3.1 series is a percentage: write PERCENT, or leave the cell empty");
+      RowProblem(fields, Role::kUnit, "unit_not_percent", "fix_unit");
     }
   }
   if (layout_.Has(Role::kUnitMult)) {
     std::string_view v = get(Role::kUnitMult);
     if (!v.empty() && v != "0") {
-      RowProblem(fields, Role::kUnitMult, "not 0",
-                 "percentages are not scaled: UNIT_MULT must be 0 (or absent)");
+      RowProblem(fields, Role::kUnitMult, "unit_mult_not_zero", "fix_unit_mult");
     }
   }
   if (layout_.Has(Role::kFreq)) {
     std::string_view v = get(Role::kFreq);
     if (!v.empty() && v != "A") {
-      RowProblem(fields, Role::kFreq, "not A (annual)",
-                 "spcoop keeps annual data only: import the series with FREQ A");
+      RowProblem(fields, Role::kFreq, "freq_not_annual", "fix_freq");
     }
   }
   if (layout_.Has(Role::kIndicator)) {
     std::string_view v = get(Role::kIndicator);
     if (!v.empty() && !EqualsIgnoreCase(v, kIlostatIndicator)) {
-      RowProblem(fields, Role::kIndicator, "not the ILOSTAT indicator of SDG 1.3.1",
-                 "keep only rows of SDG_0131_SEX_SOC_RT");
+      RowProblem(fields, Role::kIndicator, "indicator_unknown", "fix_indicator");
     }
   }
 
@@ -1136,18 +1078,25 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
                                    : line_;
   if (int64_t earlier = keys_->Insert(packed, position); earlier != 0) {
     const std::string& iso3 = economies_[economy].iso3;
-    std::string where = xml_ ? fmt::format("Obs {}", earlier)
-                        : xlsx_
-                            ? fmt::format("sheet '{}' row {}",
-                                          sheet_names_[static_cast<size_t>((earlier >> 21) - 1)],
-                                          earlier & ((int64_t{1} << 21) - 1))
-                            : fmt::format("line {}", earlier);
+    MessageArgs args = {{"series", catalogue[static_cast<size_t>(series)].code},
+                        {"economy", iso3},
+                        {"sex", **sex},
+                        {"age", *age->code},
+                        {"quantile", **quantile},
+                        {"year", std::to_string(year)}};
+    std::string_view code = "duplicate_key";
+    if (xml_) {
+      code = "duplicate_key_obs";
+      args.push_back({"obs", std::to_string(earlier)});
+    } else if (xlsx_) {
+      code = "duplicate_key_sheet";
+      args.push_back({"sheet", sheet_names_[static_cast<size_t>((earlier >> 21) - 1)]});
+      args.push_back({"row", std::to_string(earlier & ((int64_t{1} << 21) - 1))});
+    } else {
+      args.push_back({"line", std::to_string(earlier)});
+    }
     row_errors_.push_back(
-        {file_, line_, 0, "", "",
-         fmt::format("the same key as {} ({} {} sex {} age {} quantile {} year {})", where,
-                     catalogue[static_cast<size_t>(series)].code, iso3, **sex, *age->code,
-                     **quantile, year),
-         "keep one of the two rows"});
+        MakeError(file_, line_, 0, "", "", code, "fix_duplicate", std::move(args)));
     finish_bad_row();
     return;
   }

@@ -20,10 +20,6 @@ std::string_view Str(const xmlChar* s) {
   return s == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(s));
 }
 
-constexpr std::string_view kMessageFix =
-    "import an SDMX-ML 2.1 data message (GenericData or StructureSpecificData), such as "
-    "spcoop's /sdmx/rest/data answers, or an SDMX-CSV file (see docs/formats.md)";
-
 struct ReaderDeleter {
   void operator()(xmlTextReader* r) const { xmlFreeTextReader(r); }
 };
@@ -37,8 +33,10 @@ class Reader {
  private:
   void Start(std::string_view name, bool empty);
   void End(std::string_view name);
-  void Fail(std::string problem, std::string fix) {
-    if (!problem_) problem_ = SdmxProblem{Line(), std::move(problem), std::move(fix)};
+  void Fail(std::string code, std::string fix_code, MessageArgs args = {}) {
+    if (!problem_) {
+      problem_ = SdmxProblem{Line(), std::move(code), std::move(fix_code), std::move(args)};
+    }
   }
   int64_t Line() const {
     xmlNodePtr node = xmlTextReaderCurrentNode(reader_.get());
@@ -84,21 +82,19 @@ void StructuredError(void* user, xmlErrorPtr error) {
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
     message.pop_back();
   }
-  *problem = SdmxProblem{error->line > 0 ? error->line : 1,
-                         fmt::format("the file is not well-formed XML: {}", message),
-                         "check the file near this line; it may be cut short or not XML at all"};
+  *problem = SdmxProblem{error->line > 0 ? error->line : 1, "xml_not_well_formed_detail",
+                         "fix_xml_check", MessageArgs{{"detail", message}}};
 }
 
 std::optional<SdmxProblem> Reader::Run() {
   if (data_.size() > static_cast<size_t>(INT_MAX)) {
-    return SdmxProblem{1, "the file is larger than 2 GB",
-                       "split the data into several messages, for example one per series"};
+    return SdmxProblem{1, "xml_too_large", "fix_xml_split", {}};
   }
   xmlInitParser();
   // No XML_PARSE_NOENT (entities stay unexpanded), no DTD loading, no network.
   reader_.reset(xmlReaderForMemory(data_.data(), static_cast<int>(data_.size()), nullptr, nullptr,
                                    XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR));
-  if (!reader_) return SdmxProblem{1, "the XML reader could not be started", "try again"};
+  if (!reader_) return SdmxProblem{1, "xml_reader_failed", "fix_try_again", {}};
   std::optional<SdmxProblem> xml_error;
   xmlTextReaderSetStructuredErrorHandler(reader_.get(), StructuredError, &xml_error);
 
@@ -106,18 +102,15 @@ std::optional<SdmxProblem> Reader::Run() {
   while (!problem_ && (ret = xmlTextReaderRead(reader_.get())) == 1) {
     const int type = xmlTextReaderNodeType(reader_.get());
     if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
-      Fail("the message has a DOCTYPE declaration",
-           "remove the <!DOCTYPE ...> declaration; SDMX-ML messages have none");
+      Fail("xml_doctype", "fix_xml_doctype");
       break;
     }
     if (type == XML_READER_TYPE_ENTITY_REFERENCE || type == XML_READER_TYPE_ENTITY) {
-      Fail("the message uses an XML entity other than the five predefined ones",
-           "write the character itself (the file is UTF-8) instead of the entity");
+      Fail("xml_entity", "fix_xml_entity");
       break;
     }
     if (xmlTextReaderDepth(reader_.get()) >= kMaxXmlDepth) {
-      Fail(fmt::format("elements are nested more than {} deep", kMaxXmlDepth),
-           std::string(kMessageFix));
+      Fail("xml_too_deep", "fix_sdmx_message", {{"depth", std::to_string(kMaxXmlDepth)}});
       break;
     }
     if (type == XML_READER_TYPE_ELEMENT) {
@@ -144,14 +137,12 @@ std::optional<SdmxProblem> Reader::Run() {
   if (problem_) return problem_;
   if (xml_error) return xml_error;
   if (ret < 0) {
-    return SdmxProblem{Line(), "the file is not well-formed XML",
-                       "check the file near this line; it may be cut short or not XML at all"};
+    return SdmxProblem{Line(), "xml_not_well_formed", "fix_xml_check", {}};
   }
   if (error_message_) {
-    return SdmxProblem{1,
-                       fmt::format("the file is an SDMX error message, not data: {}",
-                                   error_text_.empty() ? "(no text)" : error_text_.substr(0, 200)),
-                       "query the data again, or ask its provider; then import the data message"};
+    return SdmxProblem{
+        1, "sdmx_error_message", "fix_sdmx_error_message",
+        MessageArgs{{"text", error_text_.empty() ? std::string("-") : error_text_.substr(0, 200)}}};
   }
   return std::nullopt;
 }
@@ -170,7 +161,7 @@ void Reader::UnprefixedAttributes(Pairs& into) {
 
 void Reader::Set(Pairs& into, std::string id, std::string value) {
   if (id.empty()) {
-    Fail("a <Value> element has no id", "give every <Value> the id of its dimension or attribute");
+    Fail("sdmx_value_without_id", "fix_sdmx_value_id");
     return;
   }
   for (auto& [k, v] : into) {
@@ -180,8 +171,8 @@ void Reader::Set(Pairs& into, std::string id, std::string value) {
     }
   }
   if (into.size() >= kMaxComponents) {
-    Fail(fmt::format("more than {} components in one observation", kMaxComponents),
-         std::string(kMessageFix));
+    Fail("sdmx_too_many_components", "fix_sdmx_message",
+         {{"count", std::to_string(kMaxComponents)}});
     return;
   }
   into.emplace_back(std::move(id), std::move(value));
@@ -197,11 +188,9 @@ void Reader::Start(std::string_view name, bool /*empty*/) {
     } else if (name == "Error") {
       error_message_ = true;
     } else if (name == "Structure") {
-      Fail("the file is an SDMX structure message (codelists, data structures), not data",
-           std::string(kMessageFix));
+      Fail("sdmx_structure_message", "fix_sdmx_message");
     } else {
-      Fail(fmt::format("the root element <{}> is not an SDMX-ML 2.1 data message", name),
-           std::string(kMessageFix));
+      Fail("sdmx_not_data_message", "fix_sdmx_message", {{"root", std::string(name)}});
     }
     return;
   }
@@ -217,9 +206,7 @@ void Reader::Start(std::string_view name, bool /*empty*/) {
     std::string action = Attribute("action");
     if (action.empty()) action = Attribute("ss:action");
     if (action == "Delete") {
-      Fail("the data set deletes observations (action=\"Delete\"); spcoop imports only data",
-           "import a message whose data sets have action=\"Information\", \"Append\" or "
-           "\"Replace\"; withdraw observations with `spcoop` instead");
+      Fail("sdmx_delete", "fix_sdmx_delete");
       return;
     }
     if (!generic_) {
@@ -290,8 +277,8 @@ void Reader::EmitRow() {
       auto [it, inserted] = index_.try_emplace(id, table_.names.size());
       if (inserted) {
         if (table_.names.size() >= kMaxComponents) {
-          Fail(fmt::format("more than {} distinct components", kMaxComponents),
-               std::string(kMessageFix));
+          Fail("sdmx_too_many_components", "fix_sdmx_message",
+               {{"count", std::to_string(kMaxComponents)}});
           return;
         }
         table_.names.push_back(id);

@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "spcoop/ingest/ingest.h"  // MessageArgs
+
 namespace spcoop::ingest {
 
 inline constexpr int kMaxXmlDepth = 32;
@@ -41,8 +43,9 @@ struct SdmxTable {
 // A problem with the message as a whole.
 struct SdmxProblem {
   int64_t line = 1;
-  std::string problem;
-  std::string fix;
+  std::string code;  // message codes (messages.json)
+  std::string fix_code;
+  MessageArgs args;
 };
 
 // True when the data (after a byte order mark and white space) starts with '<'.

@@ -18,8 +18,7 @@ namespace spcoop::ingest {
 namespace {
 
 constexpr int kMaxDepth = 32;
-constexpr std::string_view kSaveFix =
-    "open the file in Excel or LibreOffice and save it again as an Excel workbook (.xlsx)";
+constexpr const char* kSaveFix = "fix_save_xlsx";
 
 // ------------------------------------------------------------------ zip over memory
 
@@ -69,15 +68,15 @@ std::string_view Str(const xmlChar* s) {
 }
 
 // Calls on_start(reader, local name) for each element, on_end(local name) at its end (also for
-// empty elements) and on_text(text) for text. Returns a problem, or "" when the part was read.
+// empty elements) and on_text(text) for text. Returns a message code, or "" when it was read.
 std::string WalkXml(std::string_view xml,
                     const std::function<void(xmlTextReader*, std::string_view)>& on_start,
                     const std::function<void(std::string_view)>& on_end,
                     const std::function<void(std::string_view)>& on_text) {
-  if (xml.size() > static_cast<size_t>(INT_MAX)) return "the part is larger than 2 GB";
+  if (xml.size() > static_cast<size_t>(INT_MAX)) return "xlsx_part_too_large";
   std::unique_ptr<xmlTextReader, ReaderDeleter> reader(xmlReaderForMemory(
       xml.data(), static_cast<int>(xml.size()), nullptr, nullptr, XML_PARSE_NONET));
-  if (!reader) return "the XML reader could not be started";
+  if (!reader) return "xml_reader_failed";
   xmlTextReaderSetStructuredErrorHandler(
       reader.get(), [](void*, xmlErrorPtr) {}, nullptr);
   xmlTextReader* r = reader.get();
@@ -86,10 +85,10 @@ std::string WalkXml(std::string_view xml,
     int type = xmlTextReaderNodeType(r);
     if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE ||
         type == XML_READER_TYPE_ENTITY) {
-      return "it has a DOCTYPE or an entity, which spreadsheets never have";
+      return "xlsx_part_doctype";
     }
     if (xmlTextReaderDepth(r) >= kMaxDepth) {
-      return fmt::format("its elements are nested more than {} deep", kMaxDepth);
+      return "xlsx_part_too_deep";
     }
     if (type == XML_READER_TYPE_ELEMENT) {
       std::string name(Str(xmlTextReaderConstLocalName(r)));
@@ -103,7 +102,7 @@ std::string WalkXml(std::string_view xml,
       on_text(Str(xmlTextReaderConstValue(r)));
     }
   }
-  if (ret < 0) return "it is not well-formed XML";
+  if (ret < 0) return "xlsx_part_not_xml";
   return "";
 }
 
@@ -192,8 +191,9 @@ class Workbook {
  private:
   // The inflated bytes of one part; nullopt with problem_ set when it is missing or too large.
   std::optional<std::string> Part(const std::string& name, bool required);
-  std::optional<XlsxProblem> Fail(std::string where, std::string problem, std::string fix) {
-    return XlsxProblem{std::move(where), std::move(problem), std::move(fix)};
+  std::optional<XlsxProblem> Fail(std::string where, std::string code, std::string fix_code,
+                                  MessageArgs args = {}) {
+    return XlsxProblem{std::move(where), std::move(code), std::move(fix_code), std::move(args)};
   }
   std::optional<XlsxProblem> ReadSheet(const std::string& part, XlsxSheet& sheet);
 
@@ -208,23 +208,22 @@ class Workbook {
 std::optional<std::string> Workbook::Part(const std::string& name, bool required) {
   if (unzLocateFile(zip_.get(), name.c_str(), 1) != UNZ_OK) {
     if (required) {
-      problem_ =
-          XlsxProblem{"", fmt::format("the workbook has no {}", name), std::string(kSaveFix)};
+      problem_ = XlsxProblem{"", "xlsx_missing_part", kSaveFix, {{"part", name}}};
     }
     return std::nullopt;
   }
   unz_file_info64 info{};
   if (unzGetCurrentFileInfo64(zip_.get(), &info, nullptr, 0, nullptr, 0, nullptr, 0) != UNZ_OK ||
       unzOpenCurrentFile(zip_.get()) != UNZ_OK) {
-    problem_ = XlsxProblem{name, "the part cannot be opened", std::string(kSaveFix)};
+    problem_ = XlsxProblem{name, "xlsx_part_unreadable", kSaveFix, {}};
     return std::nullopt;
   }
   if (info.uncompressed_size > kMaxXlsxEntryBytes) {
     unzCloseCurrentFile(zip_.get());
     problem_ = XlsxProblem{name,
-                           fmt::format("the part inflates to {} MB; the limit is {} MB",
-                                       info.uncompressed_size >> 20, kMaxXlsxEntryBytes >> 20),
-                           "split the data into several smaller workbooks"};
+                           "xlsx_part_too_big",
+                           "fix_xlsx_split",
+                           {{"limit", std::to_string(kMaxXlsxEntryBytes >> 20)}}};
     return std::nullopt;
   }
   std::string out;
@@ -234,17 +233,16 @@ std::optional<std::string> Workbook::Part(const std::string& name, bool required
   while ((n = unzReadCurrentFile(zip_.get(), buffer, sizeof buffer)) > 0) {
     if (out.size() + static_cast<size_t>(n) > kMaxXlsxEntryBytes) {
       unzCloseCurrentFile(zip_.get());
-      problem_ = XlsxProblem{
-          name, fmt::format("the part inflates to more than {} MB", kMaxXlsxEntryBytes >> 20),
-          "split the data into several smaller workbooks"};
+      problem_ = XlsxProblem{name,
+                             "xlsx_part_too_big",
+                             "fix_xlsx_split",
+                             {{"limit", std::to_string(kMaxXlsxEntryBytes >> 20)}}};
       return std::nullopt;
     }
     out.append(buffer, static_cast<size_t>(n));
   }
   if (n < 0 || unzCloseCurrentFile(zip_.get()) != UNZ_OK) {
-    problem_ =
-        XlsxProblem{name, "the part is damaged (it does not inflate, or its checksum is wrong)",
-                    std::string(kSaveFix)};
+    problem_ = XlsxProblem{name, "xlsx_part_damaged", kSaveFix, {}};
     return std::nullopt;
   }
   return out;
@@ -252,23 +250,20 @@ std::optional<std::string> Workbook::Part(const std::string& name, bool required
 
 std::optional<XlsxProblem> Workbook::Read(std::vector<XlsxSheet>& sheets) {
   if (memory_.size > kMaxXlsxBytes) {
-    return Fail("",
-                fmt::format("the file is {} MB; the limit is {} MB", memory_.size >> 20,
-                            kMaxXlsxBytes >> 20),
-                "split the data into several smaller workbooks");
+    return Fail("", "xlsx_too_large", "fix_xlsx_split",
+                {{"size", std::to_string(memory_.size >> 20)},
+                 {"limit", std::to_string(kMaxXlsxBytes >> 20)}});
   }
   xmlInitParser();
   zlib_filefunc64_def io{MemOpen, MemRead,  MemWrite, MemTell,
                          MemSeek, MemClose, MemError, &memory_};
   zip_.reset(unzOpen2_64("workbook.xlsx", &io));
   if (!zip_) {
-    return Fail("", "the file is not an XLSX workbook (not a readable zip archive)",
-                std::string(kSaveFix));
+    return Fail("", "xlsx_not_zip", kSaveFix);
   }
   unz_global_info64 global{};
   if (unzGetGlobalInfo64(zip_.get(), &global) != UNZ_OK || global.number_entry > kMaxXlsxEntries) {
-    return Fail("", fmt::format("the archive has more than {} parts", kMaxXlsxEntries),
-                std::string(kSaveFix));
+    return Fail("", "xlsx_too_many_parts", kSaveFix, {{"count", std::to_string(kMaxXlsxEntries)}});
   }
 
   // Sheets in workbook order, and where their parts are.
@@ -282,9 +277,9 @@ std::optional<XlsxProblem> Workbook::Read(std::vector<XlsxSheet>& sheets) {
           if (name == "sheet") order.emplace_back(Attribute(r, "name"), RelationshipId(r));
         },
         [](std::string_view) {}, [](std::string_view) {});
-    if (!err.empty()) return Fail("xl/workbook.xml", err, std::string(kSaveFix));
+    if (!err.empty()) return Fail("xl/workbook.xml", err, kSaveFix);
   }
-  if (order.empty()) return Fail("xl/workbook.xml", "the workbook has no sheets", "add a sheet");
+  if (order.empty()) return Fail("xl/workbook.xml", "xlsx_no_sheets", kSaveFix);
   std::map<std::string, std::string> targets;
   {
     auto xml = Part("xl/_rels/workbook.xml.rels", true);
@@ -295,7 +290,7 @@ std::optional<XlsxProblem> Workbook::Read(std::vector<XlsxSheet>& sheets) {
           if (name == "Relationship") targets[Attribute(r, "Id")] = Attribute(r, "Target");
         },
         [](std::string_view) {}, [](std::string_view) {});
-    if (!err.empty()) return Fail("xl/_rels/workbook.xml.rels", err, std::string(kSaveFix));
+    if (!err.empty()) return Fail("xl/_rels/workbook.xml.rels", err, kSaveFix);
   }
 
   // Shared strings: the text of each <si>, without phonetic runs (<rPh>).
@@ -319,7 +314,7 @@ std::optional<XlsxProblem> Workbook::Read(std::vector<XlsxSheet>& sheets) {
         [&](std::string_view text) {
           if (in_t && in_phonetic == 0 && !shared_.empty()) shared_.back() += text;
         });
-    if (!err.empty()) return Fail("xl/sharedStrings.xml", err, std::string(kSaveFix));
+    if (!err.empty()) return Fail("xl/sharedStrings.xml", err, kSaveFix);
   } else if (problem_) {
     return problem_;
   }
@@ -346,7 +341,7 @@ std::optional<XlsxProblem> Workbook::Read(std::vector<XlsxSheet>& sheets) {
           if (name == "cellXfs") in_xfs = false;
         },
         [](std::string_view) {});
-    if (!err.empty()) return Fail("xl/styles.xml", err, std::string(kSaveFix));
+    if (!err.empty()) return Fail("xl/styles.xml", err, kSaveFix);
   } else if (problem_) {
     return problem_;
   }
@@ -354,8 +349,7 @@ std::optional<XlsxProblem> Workbook::Read(std::vector<XlsxSheet>& sheets) {
   for (const auto& [name, rid] : order) {
     auto target = targets.find(rid);
     if (target == targets.end()) {
-      return Fail("xl/workbook.xml", fmt::format("sheet '{}' has no part", name),
-                  std::string(kSaveFix));
+      return Fail("xl/workbook.xml", "xlsx_sheet_no_part", kSaveFix, {{"sheet", name}});
     }
     std::string part = target->second;
     part = part.starts_with('/') ? part.substr(1) : "xl/" + part;
@@ -387,8 +381,7 @@ std::optional<XlsxProblem> Workbook::ReadSheet(const std::string& part, XlsxShee
           std::string rn = Attribute(r, "r");
           int64_t n = rn.empty() ? row_number + 1 : std::atoll(rn.c_str());
           if (n <= row_number || n > 1048576) {
-            problem = XlsxProblem{part, fmt::format("row number '{}' is out of order", rn),
-                                  std::string(kSaveFix)};
+            problem = XlsxProblem{part, "xlsx_row_order", kSaveFix, {{"row", rn}}};
             return;
           }
           row_number = n;
@@ -397,18 +390,20 @@ std::optional<XlsxProblem> Workbook::ReadSheet(const std::string& part, XlsxShee
           sheet.rows.push_back({row_number, {}});
         } else if (name == "c" && in_data && !sheet.rows.empty()) {
           if (++cells_ > kMaxXlsxCells) {
-            problem =
-                XlsxProblem{"", fmt::format("the workbook has more than {} cells", kMaxXlsxCells),
-                            "split the data into several smaller workbooks"};
+            problem = XlsxProblem{"",
+                                  "xlsx_too_many_cells",
+                                  "fix_xlsx_split",
+                                  {{"count", std::to_string(kMaxXlsxCells)}}};
             return;
           }
           std::string ref = Attribute(r, "r");
           int column = next_column;
           int64_t row = row_number;
           if (!ref.empty() && (!ParseCellRef(ref, column, row) || row != row_number)) {
-            problem = XlsxProblem{
-                part, fmt::format("cell reference '{}' is not in row {}", ref, row_number),
-                std::string(kSaveFix)};
+            problem = XlsxProblem{part,
+                                  "xlsx_cell_ref",
+                                  kSaveFix,
+                                  {{"ref", ref}, {"row", std::to_string(row_number)}}};
             return;
           }
           next_column = column + 1;
@@ -441,10 +436,10 @@ std::optional<XlsxProblem> Workbook::ReadSheet(const std::string& part, XlsxShee
             char* end = nullptr;
             unsigned long index = std::strtoul(value.c_str(), &end, 10);
             if (value.empty() || *end != '\0' || index >= shared_.size()) {
-              problem = XlsxProblem{
-                  part,
-                  fmt::format("a cell refers to shared string {} of {}", value, shared_.size()),
-                  std::string(kSaveFix)};
+              problem = XlsxProblem{part,
+                                    "xlsx_shared_string",
+                                    kSaveFix,
+                                    {{"index", value}, {"count", std::to_string(shared_.size())}}};
               return;
             }
             cell->text = shared_[index];
@@ -464,7 +459,7 @@ std::optional<XlsxProblem> Workbook::ReadSheet(const std::string& part, XlsxShee
         if (cell != nullptr && (in_v || in_t) && value.size() < 32768) value += text;
       });
   if (problem) return problem;
-  if (!err.empty()) return Fail(part, err, std::string(kSaveFix));
+  if (!err.empty()) return Fail(part, err, kSaveFix);
   // Keep only rows with a cell; cells in column order.
   std::erase_if(sheet.rows, [](const XlsxRow& r) { return r.cells.empty(); });
   for (XlsxRow& r : sheet.rows) {

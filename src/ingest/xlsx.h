@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "spcoop/ingest/ingest.h"  // MessageArgs
+
 namespace spcoop::ingest {
 
 inline constexpr size_t kMaxXlsxBytes = 64u << 20;        // the .xlsx file
@@ -48,8 +50,9 @@ struct XlsxSheet {
 
 struct XlsxProblem {
   std::string where;  // "xl/worksheets/sheet2.xml", or empty for the whole file
-  std::string problem;
-  std::string fix;
+  std::string code;   // message codes (messages.json)
+  std::string fix_code;
+  MessageArgs args;
 };
 
 // "A" for 0, "AB" for 27.

@@ -96,7 +96,7 @@ TEST_F(SpreadsheetTest, TemplateHasInstructionsInItsLanguageAndOneSheetPerSeries
     ASSERT_TRUE(bytes) << bytes.error().ToString();
     std::vector<ingest::XlsxSheet> sheets;
     auto problem = ingest::ReadXlsx(*bytes, sheets);
-    ASSERT_FALSE(problem) << problem->problem;
+    ASSERT_FALSE(problem) << problem->code;
     ASSERT_EQ(sheets.size(), 13u);
     EXPECT_EQ(sheets[0].name, sheet);
     ASSERT_FALSE(sheets[0].rows.empty());

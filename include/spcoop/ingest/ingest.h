@@ -40,6 +40,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "spcoop/core/status.h"
@@ -59,6 +60,9 @@ std::optional<Format> ParseFormat(std::string_view name);
 // "SDMX-CSV file", "SDMX-ML message", "XLSX workbook"; empty for kAuto.
 std::string_view DefaultSource(Format f);
 
+// Arguments of a catalogued message: placeholder name and value ("width", "4").
+using MessageArgs = std::vector<std::pair<std::string, std::string>>;
+
 struct RowError {
   std::string file;
   int64_t line = 0;     // 1-based physical line of the row's start
@@ -67,6 +71,12 @@ struct RowError {
   std::string value;    // offending value, as written
   std::string problem;  // what is wrong
   std::string fix;      // how to fix it
+  // The message codes of `problem` and `fix` in the catalogue (messages.h) and their arguments;
+  // problem and fix are the English texts of these codes. Empty for errors without a catalogued
+  // text (the reference data loader's), which render in English in every language.
+  std::string code;
+  std::string fix_code;
+  MessageArgs args;
   // SDMX-ML: the element of the row, "Obs 12" (12th <Obs>); XLSX: "sheet 'X' cell C5" or
   // "sheet 'X' row 5" (line is then the row number and column 0).
   std::string element;
@@ -123,6 +133,8 @@ struct ImportRequest {
   std::string vintage;    // e.g. "2020-10-19"
   bool dry_run = false;
   bool skip_bad_rows = false;
+  // Language of the refusal's message and of each row error in its details (messages.h).
+  Language lang = Language::kEn;
   // Progress of the write phase, in rows (reading reports through parse.progress, in bytes).
   ProgressFn write_progress;
 };
