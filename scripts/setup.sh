@@ -9,6 +9,8 @@ packages=(
   # libraries (see ARCHITECTURE.md, "Dependencies")
   libsqlite3-dev libfmt-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libexpected-dev
   libssl-dev zlib1g-dev libbrotli-dev
+  libxml2-dev libminizip-dev  # ingest: the SDMX-ML and XLSX readers
+  libxlsxwriter-dev  # spreadsheet: XLSX exports and the data-entry template
   libsodium-dev  # auth: argon2id passwords, random tokens
   libyaml-cpp-dev libreadstat-dev r-base-core r-cran-laeken  # simulate: rules, .dta/.sav, bench peer
   libcairo2-dev libpango1.0-dev fonts-noto-cjk  # report: PDF drawing, text layout, CJK fonts
@@ -16,6 +18,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 curl
   libxml2-utils  # xmllint: sdmx_test validates SDMX-ML against the official schemas
   poppler-utils  # pdftotext, pdffonts, pdfinfo: report_test reads the PDFs back
+  r-cran-jsonlite r-cran-rsdmx  # tests/sdmx_live: R's SDMX client against a live server
+  clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, ASan, UBSan
   libpqxx-dev libpq-dev postgresql-15  # PostgreSQL backend; the server for its tests
 )
 

@@ -49,6 +49,8 @@ void AddQueryCommands(CLI::App& app, GlobalOptions& g, Action& action);  // econ
 void AddTargetCommand(CLI::App& app, GlobalOptions& g, Action& action);
 void AddProgressCommands(CLI::App& app, GlobalOptions& g, Action& action);  // progress, aggregate
 void AddServeCommand(CLI::App& app, GlobalOptions& g, Action& action);
+// export and template (spreadsheet_commands.cc).
+void AddSpreadsheetCommands(CLI::App& app, GlobalOptions& g, Action& action);
 // The policy simulator (simulate_command.cc).
 void AddSimulateCommand(CLI::App& app, GlobalOptions& g, Action& action);
 // The progress reports (report_command.cc).

@@ -76,7 +76,9 @@ int RunImport(const GlobalOptions& g, const ImportArgs& a) {
   auto format = ingest::ParseFormat(a.format);
   if (!format) {
     return Fail(Status::InvalidArgument(fmt::format(
-        "--format '{}' is not known; use auto, sdg-csv, ilostat-csv or tidy-csv", a.format)));
+        "--format '{}' is not known; use auto, sdg-csv, ilostat-csv, tidy-csv, sdmx-csv, "
+        "sdmx-ml or xlsx",
+        a.format)));
   }
   auto store = OpenDatabase(g);
   if (!store) return Fail(store.error());
@@ -137,10 +139,14 @@ void AddImportCommand(CLI::App& app, GlobalOptions& g, Action& action) {
   auto a = std::make_shared<ImportArgs>();
   auto* cmd = app.add_subcommand(
       "import",
-      "Import SDG 1.3.1 observations from CSV files (SDG global database, ILOSTAT or tidy). "
+      "Import SDG 1.3.1 observations from CSV files (SDG global database, ILOSTAT or tidy) or "
+      "SDMX files (SDMX-CSV, SDMX-ML) or XLSX workbooks. "
       "All or nothing: a file with any bad row changes nothing.");
-  cmd->add_option("files", a->files, "CSV files to import")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--format", a->format, "auto, sdg-csv, ilostat-csv or tidy-csv")
+  cmd->add_option("files", a->files, "CSV, SDMX or XLSX files to import")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--format", a->format,
+                  "auto, sdg-csv, ilostat-csv, tidy-csv, sdmx-csv, sdmx-ml or xlsx")
       ->capture_default_str();
   cmd->add_flag("--dry-run", a->dry_run, "Report what would be new, changed or unchanged");
   cmd->add_flag("--skip-bad-rows", a->skip_bad_rows,

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
     AddTargetCommand(app, g, action);
     AddProgressCommands(app, g, action);
     AddServeCommand(app, g, action);
+    AddSpreadsheetCommands(app, g, action);
     AddSimulateCommand(app, g, action);
     AddReportCommand(app, g, action);
     AddBackupCommands(app, g, action);

@@ -24,6 +24,12 @@ std::string_view FormatName(Format f) {
       return "ilostat-csv";
     case Format::kTidyCsv:
       return "tidy-csv";
+    case Format::kSdmxCsv:
+      return "sdmx-csv";
+    case Format::kSdmxMl:
+      return "sdmx-ml";
+    case Format::kXlsx:
+      return "xlsx";
   }
   return "auto";
 }
@@ -34,6 +40,9 @@ std::optional<Format> ParseFormat(std::string_view name) {
   if (n == "sdg-csv" || n == "sdg") return Format::kSdgCsv;
   if (n == "ilostat-csv" || n == "ilostat") return Format::kIlostatCsv;
   if (n == "tidy-csv" || n == "tidy") return Format::kTidyCsv;
+  if (n == "sdmx-csv") return Format::kSdmxCsv;
+  if (n == "sdmx-ml") return Format::kSdmxMl;
+  if (n == "xlsx") return Format::kXlsx;
   return std::nullopt;
 }
 
@@ -45,6 +54,12 @@ std::string_view DefaultSource(Format f) {
       return "ILOSTAT SDG_0131_SEX_SOC_RT";
     case Format::kTidyCsv:
       return "spcoop tidy CSV";
+    case Format::kSdmxCsv:
+      return "SDMX-CSV file";
+    case Format::kSdmxMl:
+      return "SDMX-ML message";
+    case Format::kXlsx:
+      return "XLSX workbook";
     case Format::kAuto:
       break;
   }
@@ -52,9 +67,11 @@ std::string_view DefaultSource(Format f) {
 }
 
 std::string RowError::Location() const {
-  if (line <= 0) return file;
-  if (column <= 0) return fmt::format("{}:{}", file, line);
-  return fmt::format("{}:{}:{}", file, line, column);
+  std::string out = line <= 0     ? file
+                    : column <= 0 ? fmt::format("{}:{}", file, line)
+                                  : fmt::format("{}:{}:{}", file, line, column);
+  if (!element.empty()) out += fmt::format(" ({})", element);
+  return out;
 }
 
 std::string RowError::Message() const {
@@ -118,12 +135,20 @@ Result<ImportReport> ImportData(Store& store, std::string_view data, std::string
 
   const Language lang = request.lang;
   if (parsed.file_error) {
+    // The first problem with the file as a whole (line 1, no field), else the first problem.
     std::string first;
     if (parsed.errors.empty()) {
       first = RenderMessage("import_cannot_read", lang, {});
     } else {
-      const RowError& e = parsed.errors[0];
-      first = e.code.empty() ? e.problem : RenderMessage(e.code, lang, e.args);
+      const RowError* chosen = &parsed.errors[0];
+      for (const RowError& e : parsed.errors) {
+        if (e.line <= 1 && e.field.empty()) {
+          chosen = &e;
+          break;
+        }
+      }
+      first = chosen->code.empty() ? chosen->problem
+                                   : RenderMessage(chosen->code, lang, chosen->args);
     }
     return Err(Status::InvalidArgument(
                    RenderMessage("import_file_error", lang, {{"file", file}, {"problem", first}}))
@@ -156,9 +181,9 @@ Result<ImportReport> ImportData(Store& store, std::string_view data, std::string
   record.vintage = request.vintage;
   record.provenance = request.provenance;
   record.skipped = parsed.bad_rows;
-  SPCOOP_ASSIGN_OR_RETURN(report.record,
-                          store.ApplyImport(std::move(record), parsed.rows,
-                                            {request.dry_run, request.write_progress}));
+  SPCOOP_ASSIGN_OR_RETURN(
+      report.record,
+      store.ApplyImport(std::move(record), parsed.rows, {request.dry_run, request.write_progress}));
   if (request.dry_run) report.record.id = 0;
   report.skipped = std::move(parsed.errors);
   return report;

@@ -6,6 +6,7 @@
 // .expected file before committing it: the goldens are the specification of the messages.
 #include "spcoop/ingest/ingest.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -93,7 +94,9 @@ TEST_F(IngestTest, EveryErrorKindMatchesItsGoldenFile) {
 
   std::vector<fs::path> cases;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() == ".csv") cases.push_back(entry.path());
+    if (entry.path().extension() == ".csv" || entry.path().extension() == ".xml") {
+      cases.push_back(entry.path());
+    }
   }
   std::sort(cases.begin(), cases.end());
   ASSERT_GE(cases.size(), 17u);
@@ -516,6 +519,115 @@ TEST_F(IngestTest, IlostatAfterSdgRevisesKeysAndKeepsBothInTheHistory) {
   EXPECT_EQ((*history)[1].import_id, second->record.id);
   EXPECT_EQ((*history)[1].attributes.source, "ILOSTAT SDG_0131_SEX_SOC_RT");
   EXPECT_EQ((*history)[1].provenance.author, "tester");
+}
+
+// ------------------------------------------------------------------ SDMX
+
+// The four sample messages in testdata/sdmx are small hand-written SDMX 2.1 messages (values are
+// illustrative). The expected rows are read off the files by eye.
+class SdmxSampleTest : public IngestTest {
+ protected:
+  ParsedFile ParseSample(const std::string& file, Format format = Format::kAuto) {
+    ParseOptions options;
+    options.format = format;
+    auto parsed = Parse(ReadFile(kTestData / "sdmx" / file), file, economies_, options);
+    EXPECT_TRUE(parsed);
+    return parsed ? std::move(*parsed) : ParsedFile{};
+  }
+  static std::string Describe(const Observation& o) {
+    return fmt::format("{} {} {} {} {} {} {} nature={} source={}", o.key.series, o.key.economy,
+                       o.key.sex, o.key.age, o.key.quantile, o.key.year, o.value,
+                       o.attributes.nature, o.attributes.source);
+  }
+};
+
+TEST_F(SdmxSampleTest, SdmxCsvSample) {
+  ParsedFile p = ParseSample("sdmx-csv-1.0.csv");
+  ASSERT_TRUE(p.errors.empty()) << p.errors[0].ToString();
+  EXPECT_EQ(p.format, Format::kSdmxCsv);
+  ASSERT_EQ(p.rows.size(), 3u);
+  // REF_AREA 764 is Thailand's M49 code; an empty SOURCE_DETAIL takes the format's default.
+  EXPECT_EQ(Describe(p.rows[0]),
+            "SI_COV_BENFTS THA _T _T _T 2021 68 nature=C source=Ministry of Social Development, "
+            "administrative records");
+  EXPECT_EQ(Describe(p.rows[1]),
+            "SI_COV_BENFTS THA _T _T _T 2023 71.5 nature=C source=SDMX-CSV file");
+  EXPECT_EQ(Describe(p.rows[2]),
+            "SI_COV_BENFTS THA F _T _T 2021 66.2 nature=C source=SDMX-CSV file");
+  EXPECT_EQ(p.row_lines, (std::vector<int64_t>{2, 3, 4}));
+}
+
+TEST_F(SdmxSampleTest, GenericTimeSeriesSample) {
+  ParsedFile p = ParseSample("generic-data-timeseries-2.1.xml");
+  ASSERT_TRUE(p.errors.empty()) << p.errors[0].ToString();
+  EXPECT_EQ(p.format, Format::kSdmxMl);
+  ASSERT_EQ(p.rows.size(), 3u);
+  EXPECT_EQ(Describe(p.rows[0]),
+            "SI_COV_BENFTS THA _T _T _T 2021 68 nature=C source=Ministry of Social Development, "
+            "administrative records");
+  EXPECT_EQ(Describe(p.rows[1]),
+            "SI_COV_BENFTS THA _T _T _T 2023 71.5 nature=C source=SDMX-ML message");
+  EXPECT_EQ(Describe(p.rows[2]),
+            "SI_COV_BENFTS THA F _T _T 2021 66.2 nature=C source=SDMX-ML message");
+  EXPECT_EQ(p.row_lines[2], 66);  // the line of the third <generic:Obs>
+}
+
+TEST_F(SdmxSampleTest, GenericFlatSample) {
+  ParsedFile p = ParseSample("generic-data-flat-2.1.xml", Format::kSdmxMl);
+  ASSERT_TRUE(p.errors.empty()) << p.errors[0].ToString();
+  ASSERT_EQ(p.rows.size(), 2u);
+  // REF_AREA 608 is the Philippines.
+  EXPECT_EQ(Describe(p.rows[0]),
+            "SI_COV_PENSN PHL _T Y_GE65 _T 2022 39.8 nature=CA source=SDMX-ML message");
+  EXPECT_EQ(Describe(p.rows[1]),
+            "SI_COV_CHLD PHL _T Y0T14 _T 2022 28.1 nature=C source=SDMX-ML message");
+}
+
+TEST_F(SdmxSampleTest, StructureSpecificSample) {
+  ParsedFile p = ParseSample("structurespecific-data-2.1.xml");
+  ASSERT_TRUE(p.errors.empty()) << p.errors[0].ToString();
+  ASSERT_EQ(p.rows.size(), 4u);
+  EXPECT_EQ(Describe(p.rows[0]),
+            "SI_COV_BENFTS THA _T _T _T 2021 68 nature=C source=Ministry of Social Development, "
+            "administrative records");
+  EXPECT_EQ(Describe(p.rows[3]),
+            "SI_COV_PENSN THA _T Y_GE65 _T 2021 82.4 nature=CA source=SDMX-ML message");
+}
+
+TEST_F(SdmxSampleTest, FormatFlagsAndDetection) {
+  // A CSV forced as SDMX-ML, and XML forced as a CSV layout, are refused with one clear error.
+  ParsedFile csv_as_xml = ParseSample("sdmx-csv-1.0.csv", Format::kSdmxMl);
+  ASSERT_EQ(csv_as_xml.errors.size(), 1u);
+  EXPECT_TRUE(csv_as_xml.file_error);
+  EXPECT_EQ(csv_as_xml.errors[0].ToString(),
+            "sdmx-csv-1.0.csv:1: the file is not XML, so not an SDMX-ML message. Fix: leave out "
+            "--format for a CSV file, or pass --format sdmx-csv for SDMX-CSV");
+  ParsedFile xml_as_csv = ParseSample("structurespecific-data-2.1.xml", Format::kTidyCsv);
+  ASSERT_EQ(xml_as_csv.errors.size(), 1u);
+  EXPECT_EQ(xml_as_csv.errors[0].problem, "the file is XML, not tidy-csv");
+  EXPECT_EQ(ParseFormat("SDMX-ML"), Format::kSdmxMl);
+  EXPECT_EQ(ParseFormat("sdmx-csv"), Format::kSdmxCsv);
+  EXPECT_EQ(FormatName(Format::kSdmxMl), "sdmx-ml");
+}
+
+TEST_F(SdmxSampleTest, ImportIsAllOrNothingAndSkipsBadObservationsOnRequest) {
+  const std::string data = ReadFile(kTestData / "errors" / "sdmx_ml_errors.xml");
+  ImportRequest request = Request();
+  auto refused = ImportData(*store_, data, "sdmx_ml_errors.xml", request);
+  ASSERT_FALSE(refused);
+  // Obs 2 (duplicate), 3 (period, value) and 4 (series, area, age) are bad: 3 of 4 rows.
+  EXPECT_EQ(refused.error().message(),
+            "sdmx_ml_errors.xml: 3 of 4 rows have errors; nothing was imported. Fix them, or pass "
+            "--skip-bad-rows to import the good rows");
+  EXPECT_EQ(refused.error().details()[0].path, "sdmx_ml_errors.xml:32 (Obs 2)");
+  EXPECT_EQ(Count(), 0);
+  request.skip_bad_rows = true;
+  auto skipped = ImportData(*store_, data, "sdmx_ml_errors.xml", request);
+  ASSERT_TRUE(skipped) << skipped.error().ToString();
+  EXPECT_EQ(skipped->record.added, 1);
+  auto got = Get({"SI_COV_BENFTS", "KHM", "_T", "_T", "_T", 2019});
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->value, 16.4);
 }
 
 }  // namespace

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,9 +15,11 @@
 
 #include "csv.h"
 #include "internal.h"
+#include "sdmx_ml.h"
 #include "spcoop/core/codes.h"
 #include "spcoop/ingest/ingest.h"
 #include "spcoop/ingest/messages.h"
+#include "xlsx.h"
 
 namespace spcoop::ingest {
 namespace {
@@ -52,6 +54,9 @@ enum class Role {
   kContingency,
   kIndicator,
   kExtraNote,
+  kArea,      // SDMX REF_AREA: an M49 number or an ISO3 code
+  kFreq,      // SDMX FREQ: must be A
+  kUnitMult,  // SDMX UNIT_MULT: must be 0
   kCount,
 };
 constexpr size_t kRoleCount = static_cast<size_t>(Role::kCount);
@@ -79,6 +84,7 @@ std::optional<Role> RoleOf(Format format, std::string_view n) {
       if (n == "nature") return Role::kNature;
       if (n == "source") return Role::kSource;
       if (n == "note") return Role::kNote;
+      if (n == "economy_name" || n == "series_name") return Role::kIgnored;  // spcoop's exports
       return std::nullopt;
     case Format::kSdgCsv:
       if (n == "seriescode" || n == "series_code") return Role::kSeries;
@@ -115,6 +121,25 @@ std::optional<Role> RoleOf(Format format, std::string_view n) {
       }
       if (n.ends_with(".label")) return Role::kIgnored;
       return std::nullopt;
+    case Format::kSdmxCsv:
+    case Format::kSdmxMl:
+      // The components of SPP:DSD_SP_COV, and those of the SDG global database's DSD that
+      // spcoop keeps. Other components are read and ignored; REPORTING_TYPE is not part of the key.
+      if (n == "series") return Role::kSeries;
+      if (n == "ref_area") return Role::kArea;
+      if (n == "sex") return Role::kSex;
+      if (n == "age") return Role::kAge;
+      if (n == "quantile" || n == "income_wealth_quantile") return Role::kQuantile;
+      if (n == "time_period") return Role::kYear;
+      if (n == "obs_value") return Role::kValue;
+      if (n == "unit_measure") return Role::kUnit;
+      if (n == "unit_mult") return Role::kUnitMult;
+      if (n == "freq") return Role::kFreq;
+      if (n == "nature") return Role::kNature;
+      if (n == "source_detail") return Role::kSource;
+      if (n == "comment_obs") return Role::kNote;
+      return Role::kIgnored;
+    case Format::kXlsx:  // each sheet has one of the layouts above
     case Format::kAuto:
       break;
   }
@@ -125,6 +150,8 @@ std::optional<Format> DetectFormat(const std::vector<std::string>& names) {
   auto has = [&](std::string_view n) {
     return std::find(names.begin(), names.end(), n) != names.end();
   };
+  // Before ILOSTAT: SDMX-CSV has a REF_AREA column too.
+  if (has("dataflow") || (has("time_period") && has("obs_value"))) return Format::kSdmxCsv;
   if (has("classif1") || has("ref_area")) return Format::kIlostatCsv;
   if (has("seriescode") || has("series_code") || has("geoareacode") || has("timeperiod")) {
     return Format::kSdgCsv;
@@ -337,7 +364,11 @@ std::string_view NotANumberFix(std::string_view v) {
 RowError MakeError(const std::string& file, int64_t line, int column, std::string field,
                    std::string value, std::string_view code, std::string_view fix_code,
                    MessageArgs args = {}) {
-  RowError e{file, line, column, std::move(field), std::move(value),
+  RowError e{file,
+             line,
+             column,
+             std::move(field),
+             std::move(value),
              RenderMessage(code, Language::kEn, args),
              fix_code.empty() ? std::string() : RenderMessage(fix_code, Language::kEn, args)};
   e.code = code;
@@ -360,7 +391,17 @@ class Parser {
   void FileError(int column, std::string field, std::string_view value, std::string_view code,
                  std::string_view fix_code, MessageArgs args = {});
   bool ReadHeader(CsvReader& reader);
+  // Maps the column names (a CSV header, or the component ids of an SDMX-ML message) to roles.
+  // False when the file as a whole cannot be read (the errors are recorded).
+  bool SetUpLayout(const std::vector<std::string_view>& fields);
   void ReadRow(const CsvReader& reader);
+  // Validates one row whose fields are aligned with the layout (layout_.width of them).
+  void ValidateRow(const std::vector<std::string_view>& fields);
+  void FinishBadRow();
+  ParsedFile RunXml();
+  ParsedFile RunXlsx();
+  // Reads one sheet of a workbook as a table; index is its position in the workbook.
+  void ReadSheet(const XlsxSheet& sheet, size_t index);
   void RowProblem(const std::vector<std::string_view>& fields, Role role, std::string_view code,
                   std::string_view fix_code, MessageArgs args = {});
   void MaybeReportProgress(size_t offset);
@@ -374,6 +415,11 @@ class Parser {
   std::string default_source_;
   int64_t line_ = 0;
   std::vector<RowError> row_errors_;
+  bool xml_ = false;     // the input is SDMX-ML: errors name the element, not a column
+  std::string element_;  // the current row's element in an SDMX-ML message ("Obs 12")
+  bool xlsx_ = false;    // the input is a workbook: errors name the sheet and cell
+  std::vector<std::string> sheet_names_;
+  std::string sheet_;
   size_t next_progress_ = kProgressEvery;
 
   CodeCache<int> series_;  // index into SeriesCatalogue(), -1 when unknown
@@ -392,11 +438,16 @@ void Parser::AddError(RowError e) {
   out_.errors.push_back(std::move(e));
 }
 
-void Parser::FileError(int column, std::string field, std::string_view value,
-                       std::string_view code, std::string_view fix_code, MessageArgs args) {
+void Parser::FileError(int column, std::string field, std::string_view value, std::string_view code,
+                       std::string_view fix_code, MessageArgs args) {
   out_.file_error = true;
-  AddError(MakeError(file_, 1, column, std::move(field), Printable(value), code, fix_code,
-                     std::move(args)));
+  RowError e = MakeError(file_, 1, column, std::move(field), Printable(value), code, fix_code,
+                         std::move(args));
+  if (xlsx_) {
+    e.column = 0;
+    e.element = sheet_.empty() ? std::string() : fmt::format("sheet '{}'", sheet_);
+  }
+  AddError(std::move(e));
 }
 
 void Parser::MaybeReportProgress(size_t offset) {
@@ -412,6 +463,32 @@ ParsedFile Parser::Run() {
                             (static_cast<unsigned char>(data_[0]) == 0xFE &&
                              static_cast<unsigned char>(data_[1]) == 0xFF))) {
     FileError(0, "", "", "file_utf16", "fix_utf8");
+    return std::move(out_);
+  }
+  if (LooksLikeZip(data_) &&
+      (options_.format == Format::kAuto || options_.format == Format::kXlsx)) {
+    return RunXlsx();
+  }
+  if (LooksLikeZip(data_)) {
+    FileError(0, "", "", "file_is_zip", "fix_format_xlsx",
+              {{"format", std::string(FormatName(options_.format))}});
+    return std::move(out_);
+  }
+  if (options_.format == Format::kXlsx) {
+    FileError(0, "", "", "file_not_xlsx", "fix_save_xlsx");
+    return std::move(out_);
+  }
+  const bool xml = LooksLikeXml(data_);
+  if (xml && (options_.format == Format::kAuto || options_.format == Format::kSdmxMl)) {
+    return RunXml();
+  }
+  if (xml) {
+    FileError(0, "", "", "file_is_xml", "fix_format_sdmx_ml",
+              {{"format", std::string(FormatName(options_.format))}});
+    return std::move(out_);
+  }
+  if (options_.format == Format::kSdmxMl) {
+    FileError(0, "", "", "file_not_xml", "fix_format_sdmx_csv");
     return std::move(out_);
   }
   CsvReader reader(data_);
@@ -451,7 +528,10 @@ bool Parser::ReadHeader(CsvReader& reader) {
     FileError(c, "column", fields[c - 1], "header_not_utf8", "fix_utf8");
   }
   if (out_.file_error) return false;
+  return SetUpLayout(fields);
+}
 
+bool Parser::SetUpLayout(const std::vector<std::string_view>& fields) {
   std::vector<std::string> normalized;
   normalized.reserve(fields.size());
   for (std::string_view f : fields) {
@@ -460,8 +540,9 @@ bool Parser::ReadHeader(CsvReader& reader) {
   }
   layout_.width = fields.size();
 
-  std::optional<Format> detected = DetectFormat(normalized);
-  Format format = options_.format;
+  std::optional<Format> detected =
+      xml_ ? std::optional<Format>(Format::kSdmxMl) : DetectFormat(normalized);
+  Format format = xml_ ? Format::kSdmxMl : xlsx_ ? Format::kAuto : options_.format;
   if (format == Format::kAuto) {
     if (!detected) {
       FileError(0, "", "", "header_unknown_layout", "fix_header");
@@ -482,7 +563,9 @@ bool Parser::ReadHeader(CsvReader& reader) {
     const int column = static_cast<int>(i) + 1;
     std::optional<Role> role = RoleOf(format, normalized[i]);
     if (!role) {
-      if (format != Format::kTidyCsv) continue;  // sdg-csv and ilostat-csv tolerate extra columns
+      if (format != Format::kTidyCsv)
+        continue;  // sdg-csv and ilostat-csv tolerate extra columns  // sdg-csv and ilostat-csv
+                   // tolerate extra columns
       if (normalized[i].empty()) {
         FileError(column, "column", "", "column_no_name", "fix_name_column");
       } else {
@@ -501,9 +584,9 @@ bool Parser::ReadHeader(CsvReader& reader) {
         FileError(column, "column", layout_.names[i], "column_twice", "fix_keep_one",
                   {{"first", std::to_string(slot + 1)}, {"second", std::to_string(column)}});
       } else {
-        FileError(column, "column", layout_.names[i], "column_same_meaning", "fix_keep_one",
-                  {{"first", std::to_string(slot + 1)},
-                   {"first_name", Printable(layout_.names[slot])}});
+        FileError(
+            column, "column", layout_.names[i], "column_same_meaning", "fix_keep_one",
+            {{"first", std::to_string(slot + 1)}, {"first_name", Printable(layout_.names[slot])}});
       }
       continue;
     }
@@ -542,27 +625,222 @@ bool Parser::ReadHeader(CsvReader& reader) {
                   {Role::kValue, "obs_value (or the indicator id, sdg_0131_sex_soc_rt)"}};
       fix = "fix_ilostat_header";
       break;
+    case Format::kSdmxCsv:
+    case Format::kSdmxMl:
+      required = {{Role::kSeries, "SERIES"},
+                  {Role::kArea, "REF_AREA"},
+                  {Role::kYear, "TIME_PERIOD"},
+                  {Role::kValue, "OBS_VALUE"}};
+      fix = "fix_sdmx_header";
+      break;
+    case Format::kXlsx:
     case Format::kAuto:
       break;
   }
   for (const Required& r : required) {
     if (!layout_.Has(r.role)) {
-      FileError(0, "", "", "column_missing", fix, {{"column", std::string(r.name)}});
+      FileError(0, "", "", xml_ ? "sdmx_component_missing" : "column_missing", fix,
+                {{"column", std::string(r.name)}});
     }
   }
   if (out_.file_error) return false;
 
-  default_source_ = !options_.default_source.empty() ? options_.default_source
-                                                     : std::string(DefaultSource(format));
+  default_source_ = !options_.default_source.empty()
+                        ? options_.default_source
+                        : std::string(DefaultSource(xlsx_ ? Format::kXlsx : format));
   return true;
 }
 
 void Parser::RowProblem(const std::vector<std::string_view>& fields, Role role,
                         std::string_view code, std::string_view fix_code, MessageArgs args) {
   int c = layout_[role];
-  row_errors_.push_back(MakeError(file_, line_, c + 1, layout_.names[static_cast<size_t>(c)],
-                                  Printable(fields[static_cast<size_t>(c)]), code, fix_code,
-                                  std::move(args)));
+  RowError& e = row_errors_.emplace_back(
+      MakeError(file_, line_, xml_ || xlsx_ ? 0 : c + 1, layout_.names[static_cast<size_t>(c)],
+                Printable(fields[static_cast<size_t>(c)]), code, fix_code, std::move(args)));
+  if (xlsx_) e.element = fmt::format("sheet '{}' cell {}{}", sheet_, ColumnName(c), line_);
+}
+
+void Parser::FinishBadRow() {
+  ++out_.bad_rows;
+  std::stable_sort(row_errors_.begin(), row_errors_.end(),
+                   [](const RowError& a, const RowError& b) { return a.column < b.column; });
+  for (RowError& e : row_errors_) {
+    if (e.element.empty()) e.element = element_;
+    AddError(std::move(e));
+  }
+}
+
+ParsedFile Parser::RunXml() {
+  xml_ = true;
+  SdmxTable table;
+  if (std::optional<SdmxProblem> problem = ReadSdmxMl(data_, table)) {
+    out_.format = Format::kSdmxMl;
+    out_.file_error = true;
+    AddError(MakeError(file_, problem->line, 0, "", "", problem->code, problem->fix_code,
+                       std::move(problem->args)));
+    return std::move(out_);
+  }
+  if (table.rows.empty()) {
+    out_.format = Format::kSdmxMl;
+    FileError(0, "", "", "sdmx_no_observations", "fix_sdmx_no_observations");
+    return std::move(out_);
+  }
+  std::vector<std::string_view> names(table.names.begin(), table.names.end());
+  if (!SetUpLayout(names)) return std::move(out_);
+  out_.rows.reserve(table.rows.size());
+  out_.row_lines.reserve(table.rows.size());
+  keys_.emplace(table.rows.size());
+  std::vector<std::string_view> fields(layout_.width);
+  for (const SdmxRow& row : table.rows) {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      fields[i] = i < row.values.size() ? std::string_view(row.values[i]) : std::string_view();
+    }
+    line_ = row.line;
+    element_ = fmt::format("Obs {}", row.ordinal);
+    ++out_.rows_read;
+    row_errors_.clear();
+    ValidateRow(fields);
+  }
+  if (options_.progress) {
+    options_.progress(static_cast<int64_t>(data_.size()), static_cast<int64_t>(data_.size()));
+  }
+  return std::move(out_);
+}
+
+ParsedFile Parser::RunXlsx() {
+  xlsx_ = true;
+  out_.format = Format::kXlsx;
+  std::vector<XlsxSheet> sheets;
+  if (std::optional<XlsxProblem> problem = ReadXlsx(data_, sheets)) {
+    out_.file_error = true;
+    RowError e =
+        MakeError(file_, 0, 0, "", "", problem->code, problem->fix_code, std::move(problem->args));
+    if (!problem->where.empty()) e.element = problem->where;
+    AddError(std::move(e));
+    return std::move(out_);
+  }
+  keys_.emplace(1024);
+  int data_sheets = 0;
+  std::string merged_sheet, merged_range;
+  for (size_t i = 0; i < sheets.size(); ++i) {
+    const XlsxSheet& sheet = sheets[i];
+    sheet_names_.push_back(sheet.name);
+    if (sheet.rows.empty()) continue;
+    // A data sheet is named by a series code, or starts with a header row of a known layout.
+    std::vector<std::string> header;
+    for (const XlsxCell& c : sheet.rows.front().cells) {
+      if (static_cast<size_t>(c.column) >= header.size()) header.resize(c.column + 1);
+      header[static_cast<size_t>(c.column)] = NormalizeName(c.text);
+    }
+    if (FindSeries(sheet.name) == nullptr && !DetectFormat(header)) {
+      if (!sheet.merged.empty() && merged_sheet.empty()) {
+        merged_sheet = sheet.name;
+        merged_range = sheet.merged.front();
+      }
+      continue;
+    }
+    ++data_sheets;
+    ReadSheet(sheet, i);
+  }
+  if (data_sheets == 0) {
+    sheet_.clear();
+    if (merged_sheet.empty()) {
+      FileError(0, "", "", "xlsx_no_data_sheet", "fix_xlsx_header");
+    } else {
+      FileError(0, "", "", "xlsx_no_data_sheet_merged", "fix_xlsx_header",
+                {{"sheet", merged_sheet}, {"range", merged_range}});
+    }
+  } else if (out_.rows_read == 0 && !out_.file_error) {
+    sheet_.clear();
+    FileError(0, "", "", "xlsx_no_rows", "fix_add_rows");
+  }
+  out_.format = Format::kXlsx;
+  if (out_.file_error) {  // a sheet that cannot be read: no row of the workbook is imported
+    out_.rows.clear();
+    out_.row_lines.clear();
+  }
+  if (options_.progress) {
+    options_.progress(static_cast<int64_t>(data_.size()), static_cast<int64_t>(data_.size()));
+  }
+  return std::move(out_);
+}
+
+void Parser::ReadSheet(const XlsxSheet& sheet, size_t /*index*/) {
+  sheet_ = sheet.name;
+  if (!sheet.merged.empty()) {
+    for (const std::string& range : sheet.merged) {
+      FileError(0, "", "", "xlsx_merged", "fix_xlsx_merged", {{"range", range}});
+    }
+    return;
+  }
+  // The header row, with an implied series column on a sheet named by a series code.
+  const XlsxRow& header_row = sheet.rows.front();
+  std::vector<std::string> names;
+  for (const XlsxCell& c : header_row.cells) {
+    if (static_cast<size_t>(c.column) >= names.size()) names.resize(c.column + 1);
+    names[static_cast<size_t>(c.column)] = c.text;
+  }
+  const size_t width = names.size();
+  bool implied_series = false;
+  if (FindSeries(sheet.name) != nullptr) {
+    implied_series = std::none_of(names.begin(), names.end(), [](const std::string& n) {
+      std::string l = NormalizeName(n);
+      return l == "series" || l == "seriescode" || l == "series_code";
+    });
+    if (implied_series) names.emplace_back("series");
+  }
+  layout_ = Layout();
+  std::vector<std::string_view> views(names.begin(), names.end());
+  const bool had_file_error = out_.file_error;
+  out_.file_error = false;
+  if (!SetUpLayout(views)) {
+    out_.file_error = true;
+    return;
+  }
+  out_.file_error = had_file_error;
+
+  std::vector<std::string_view> fields(names.size());
+  for (size_t r = 1; r < sheet.rows.size(); ++r) {
+    const XlsxRow& row = sheet.rows[r];
+    line_ = row.number;
+    element_ = fmt::format("sheet '{}' row {}", sheet.name, row.number);
+    std::fill(fields.begin(), fields.end(), std::string_view());
+    bool empty = true;
+    row_errors_.clear();
+    for (const XlsxCell& c : row.cells) {
+      std::string_view text = Trim(c.text);
+      if (!text.empty() || c.formula) empty = false;
+      const std::string cell =
+          fmt::format("sheet '{}' cell {}{}", sheet.name, ColumnName(c.column), row.number);
+      if (static_cast<size_t>(c.column) >= width) {
+        if (text.empty()) continue;
+        RowError& e = row_errors_.emplace_back(
+            MakeError(file_, line_, 0, "", "", "xlsx_cell_no_column", "fix_xlsx_cell_no_column"));
+        e.element = cell;
+        continue;
+      }
+      fields[static_cast<size_t>(c.column)] = c.text;
+      if (c.formula) {
+        RowError& e = row_errors_.emplace_back(
+            MakeError(file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
+                      "xlsx_formula", "fix_xlsx_formula"));
+        e.element = cell;
+      } else if (c.date) {
+        RowError& e = row_errors_.emplace_back(
+            MakeError(file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
+                      "xlsx_date", "fix_xlsx_date"));
+        e.element = cell;
+      }
+    }
+    if (empty) continue;
+    ++out_.rows_read;
+    if (!row_errors_.empty()) {
+      FinishBadRow();
+      continue;
+    }
+    if (implied_series) fields.back() = sheet.name;
+    ValidateRow(fields);
+  }
 }
 
 void Parser::ReadRow(const CsvReader& reader) {
@@ -570,13 +848,7 @@ void Parser::ReadRow(const CsvReader& reader) {
   line_ = reader.line();
   ++out_.rows_read;
   row_errors_.clear();
-
-  auto finish_bad_row = [&] {
-    ++out_.bad_rows;
-    std::stable_sort(row_errors_.begin(), row_errors_.end(),
-                     [](const RowError& a, const RowError& b) { return a.column < b.column; });
-    for (RowError& e : row_errors_) AddError(std::move(e));
-  };
+  auto finish_bad_row = [&] { FinishBadRow(); };
 
   // Problems that make the fields unreliable: report them alone.
   if (reader.problem() != CsvReader::Problem::kNone) {
@@ -609,7 +881,11 @@ void Parser::ReadRow(const CsvReader& reader) {
     finish_bad_row();
     return;
   }
+  ValidateRow(fields);
+}
 
+void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
+  auto finish_bad_row = [&] { FinishBadRow(); };
   auto get = [&](Role r) -> std::string_view {
     int c = layout_[r];
     return c < 0 ? std::string_view() : Trim(fields[static_cast<size_t>(c)]);
@@ -637,14 +913,22 @@ void Parser::ReadRow(const CsvReader& reader) {
       return s ? static_cast<int>(s - catalogue.data()) : -1;
     });
     if (series < 0) {
-      RowProblem(fields, Role::kSeries, v.empty() ? "series_empty" : "series_unknown",
-                 "fix_series", {{"list", std::string(SeriesCodeList())}});
+      RowProblem(fields, Role::kSeries, v.empty() ? "series_empty" : "series_unknown", "fix_series",
+                 {{"list", std::string(SeriesCodeList())}});
     }
   }
 
   // Economy.
   int economy = -1;
-  if (layout_.Has(Role::kEconomy)) {
+  if (layout_.Has(Role::kArea)) {
+    std::string_view v = get(Role::kArea);
+    const bool numeric = !v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos;
+    economy = numeric ? economies_.FindM49(v) : economies_.FindIso3(v);
+    if (economy < 0) {
+      RowProblem(fields, Role::kArea, v.empty() ? "area_empty" : "area_unknown", "fix_ref_area",
+                 {{"count", std::to_string(economies_.size())}});
+    }
+  } else if (layout_.Has(Role::kEconomy)) {
     std::string_view v = get(Role::kEconomy);
     economy = economies_.FindIso3(v);
     if (economy < 0) {
@@ -750,8 +1034,23 @@ void Parser::ReadRow(const CsvReader& reader) {
   // Unit and indicator.
   if (layout_.Has(Role::kUnit)) {
     std::string_view v = get(Role::kUnit);
-    if (!v.empty() && !EqualsIgnoreCase(v, "PERCENT") && v != "%") {
+    const bool sdmx = format == Format::kSdmxCsv || format == Format::kSdmxMl;
+    if (sdmx && !v.empty() && v != "PT" && !EqualsIgnoreCase(v, "PERCENT")) {
+      RowProblem(fields, Role::kUnit, "unit_not_pt", "fix_unit_pt");
+    } else if (!sdmx && !v.empty() && !EqualsIgnoreCase(v, "PERCENT") && v != "%") {
       RowProblem(fields, Role::kUnit, "unit_not_percent", "fix_unit");
+    }
+  }
+  if (layout_.Has(Role::kUnitMult)) {
+    std::string_view v = get(Role::kUnitMult);
+    if (!v.empty() && v != "0") {
+      RowProblem(fields, Role::kUnitMult, "unit_mult_not_zero", "fix_unit_mult");
+    }
+  }
+  if (layout_.Has(Role::kFreq)) {
+    std::string_view v = get(Role::kFreq);
+    if (!v.empty() && v != "A") {
+      RowProblem(fields, Role::kFreq, "freq_not_annual", "fix_freq");
     }
   }
   if (layout_.Has(Role::kIndicator)) {
@@ -773,16 +1072,31 @@ void Parser::ReadRow(const CsvReader& reader) {
   packed = (packed << 16) | static_cast<uint64_t>(age->id & 0xFFFF);
   packed = (packed << 3) | static_cast<uint64_t>(QuantileIndex(**quantile));
   packed = (packed << 8) | static_cast<uint64_t>(year - kMinYear + 1);
-  if (int64_t earlier = keys_->Insert(packed, line_); earlier != 0) {
+  // Obs ordinal, sheet and row, or line.
+  const int64_t position = xml_    ? out_.rows_read
+                           : xlsx_ ? (static_cast<int64_t>(sheet_names_.size()) << 21) | line_
+                                   : line_;
+  if (int64_t earlier = keys_->Insert(packed, position); earlier != 0) {
     const std::string& iso3 = economies_[economy].iso3;
-    row_errors_.push_back(MakeError(file_, line_, 0, "", "", "duplicate_key", "fix_duplicate",
-                                    {{"line", std::to_string(earlier)},
-                                     {"series", catalogue[static_cast<size_t>(series)].code},
-                                     {"economy", iso3},
-                                     {"sex", **sex},
-                                     {"age", *age->code},
-                                     {"quantile", **quantile},
-                                     {"year", std::to_string(year)}}));
+    MessageArgs args = {{"series", catalogue[static_cast<size_t>(series)].code},
+                        {"economy", iso3},
+                        {"sex", **sex},
+                        {"age", *age->code},
+                        {"quantile", **quantile},
+                        {"year", std::to_string(year)}};
+    std::string_view code = "duplicate_key";
+    if (xml_) {
+      code = "duplicate_key_obs";
+      args.push_back({"obs", std::to_string(earlier)});
+    } else if (xlsx_) {
+      code = "duplicate_key_sheet";
+      args.push_back({"sheet", sheet_names_[static_cast<size_t>((earlier >> 21) - 1)]});
+      args.push_back({"row", std::to_string(earlier & ((int64_t{1} << 21) - 1))});
+    } else {
+      args.push_back({"line", std::to_string(earlier)});
+    }
+    row_errors_.push_back(
+        MakeError(file_, line_, 0, "", "", code, "fix_duplicate", std::move(args)));
     finish_bad_row();
     return;
   }

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -32,6 +34,10 @@ constexpr std::string_view kNsStructureSpecific =
 constexpr std::string_view kSsNamespace =
     "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:"
     "TIME_PERIOD";
+// The flat layout (dimensionAtObservation=AllDimensions): <Obs> directly in the data set.
+constexpr std::string_view kSsNamespaceFlat =
+    "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:"
+    "AllDimensions";
 constexpr std::array<std::string_view, kLanguageCount> kLangs = {"en", "zh", "ru", "fr"};
 
 // ------------------------------------------------------------------ text helpers
@@ -631,7 +637,9 @@ std::string DataHeader(std::string_view root, std::string_view extra_ns, bool fl
       root, kNsMessage, kNsCommon, extra_ns, kDataflowId, Esc(NowOr(prepared)), kAgency);
   out += fmt::format("<message:Structure structureID=\"{}\" dimensionAtObservation=\"{}\"", kDsdId,
                      flat ? "AllDimensions" : "TIME_PERIOD");
-  if (structure_specific) out += fmt::format(" namespace=\"{}\"", kSsNamespace);
+  if (structure_specific) {
+    out += fmt::format(" namespace=\"{}\"", flat ? kSsNamespaceFlat : kSsNamespace);
+  }
   out += fmt::format(
       "><common:Structure><Ref agencyID=\"{}\" id=\"{}\" version=\"{}\"/></common:Structure>"
       "</message:Structure></message:Header>",
@@ -639,8 +647,26 @@ std::string DataHeader(std::string_view root, std::string_view extra_ns, bool fl
   return out;
 }
 
+// Called by the writers below before each series when streaming: returns false to stop (the
+// client has gone). It sends `out` once it holds kStreamChunk bytes or more, and clears it.
+using Flush = std::function<bool(std::string& out)>;
+constexpr size_t kStreamChunk = 64 * 1024;
+
+// Called by the writers below when streaming, after each batch of series: refills `rows` with
+// the next batch and returns true, or returns false when there is none (or the store failed).
+using NextBatch = std::function<bool(std::vector<SeriesData>& rows)>;
+
+// Sends `out` through `flush` when it has grown past kStreamChunk. False when sending failed.
+bool MaybeFlush(std::string& out, const Flush* flush) {
+  if (flush == nullptr || out.size() < kStreamChunk) return true;
+  if (!(*flush)(out)) return false;
+  out.clear();
+  return true;
+}
+
 std::string GenericData(const std::vector<SeriesData>& data, const DataOptions& opt,
-                        const std::string& prepared) {
+                        const std::string& prepared, const Flush* flush = nullptr,
+    const NextBatch* next = nullptr) {
   using D = DataOptions::Detail;
   const bool attrs = opt.detail == D::kFull || opt.detail == D::kNoData;
   const bool obs_attrs = opt.detail == D::kFull;
@@ -654,7 +680,11 @@ std::string GenericData(const std::vector<SeriesData>& data, const DataOptions& 
         "value=\"0\"/>",
         Esc(UnitCode(o ? o->attributes.unit : "")));
   };
-  for (const SeriesData& s : data) {
+  std::vector<SeriesData> more;
+  for (const std::vector<SeriesData>* batch = &data; batch != nullptr;
+       batch = next != nullptr && (*next)(more) ? &more : nullptr) {
+  for (const SeriesData& s : *batch) {
+    if (!MaybeFlush(out, flush)) return out;
     if (opt.flat) {
       for (const Observation& o : s.observations) {
         out += "<generic:Obs><generic:ObsKey>";
@@ -705,12 +735,14 @@ std::string GenericData(const std::vector<SeriesData>& data, const DataOptions& 
     }
     out += "</generic:Series>";
   }
+  }  // batches
   out += "</message:DataSet></message:GenericData>\n";
   return out;
 }
 
 std::string StructureSpecificData(const std::vector<SeriesData>& data, const DataOptions& opt,
-                                  const std::string& prepared) {
+                                  const std::string& prepared, const Flush* flush = nullptr,
+    const NextBatch* next = nullptr) {
   using D = DataOptions::Detail;
   const bool attrs = opt.detail == D::kFull || opt.detail == D::kNoData;
   const bool obs_attrs = opt.detail == D::kFull;
@@ -719,13 +751,36 @@ std::string StructureSpecificData(const std::vector<SeriesData>& data, const Dat
       "StructureSpecificData",
       fmt::format("xmlns:ss=\"{}\" xmlns:ns1=\"{}\" "
                   "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"",
-                  kNsStructureSpecific, kSsNamespace),
-      false, true, prepared);
+                  kNsStructureSpecific, opt.flat ? kSsNamespaceFlat : kSsNamespace),
+      opt.flat, true, prepared);
   out += fmt::format(
       "<message:DataSet ss:structureRef=\"{}\" ss:dataScope=\"DataStructure\" "
       "ss:action=\"Information\" xsi:type=\"ns1:DataSetType\">",
       kDsdId);
-  for (const SeriesData& s : data) {
+  std::vector<SeriesData> more;
+  for (const std::vector<SeriesData>* batch = &data; batch != nullptr;
+       batch = next != nullptr && (*next)(more) ? &more : nullptr) {
+  for (const SeriesData& s : *batch) {
+    if (!MaybeFlush(out, flush)) return out;
+    if (opt.flat) {  // every dimension and attribute on each <Obs>
+      for (const Observation& o : s.observations) {
+        out += "<Obs";
+        for (int i = 0; i < kKeyDimensions; ++i) {
+          out += fmt::format(" {}=\"{}\"", kDimensionIds[i], Esc(s.key[i]));
+        }
+        out += fmt::format(" TIME_PERIOD=\"{}\" OBS_VALUE=\"{}\"", o.key.year,
+                           FormatValue(o.value));
+        if (obs_attrs) {
+          out += fmt::format(" UNIT_MEASURE=\"{}\" UNIT_MULT=\"0\"",
+                             Esc(UnitCode(o.attributes.unit)));
+          for (const ObsAttr& a : ObsAttributes(o)) {
+            out += fmt::format(" {}=\"{}\"", a.id, Esc(a.value));
+          }
+        }
+        out += "/>";
+      }
+      continue;
+    }
     out += "<Series";
     for (int i = 0; i < kKeyDimensions; ++i) {
       out += fmt::format(" {}=\"{}\"", kDimensionIds[i], Esc(s.key[i]));
@@ -752,6 +807,7 @@ std::string StructureSpecificData(const std::vector<SeriesData>& data, const Dat
     }
     out += "</Series>";
   }
+  }  // batches
   out += "</message:DataSet></message:StructureSpecificData>\n";
   return out;
 }
@@ -766,13 +822,19 @@ std::string CsvField(std::string_view v) {
   return out + "\"";
 }
 
-std::string Csv(const std::vector<SeriesData>& data, const DataOptions& opt) {
+std::string Csv(const std::vector<SeriesData>& data, const DataOptions& opt,
+                const Flush* flush = nullptr,
+    const NextBatch* next = nullptr) {
   const bool attrs = opt.detail == DataOptions::Detail::kFull;
   std::string out = "DATAFLOW";
   for (std::string_view d : kDimensionIds) out += fmt::format(",{}", d);
   out += ",TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,UNIT_MULT,OBS_STATUS,NATURE,SOURCE_DETAIL\n";
   const std::string flow = fmt::format("{}:{}({})", kAgency, kDataflowId, kVersion);
-  for (const SeriesData& s : data) {
+  std::vector<SeriesData> more;
+  for (const std::vector<SeriesData>* batch = &data; batch != nullptr;
+       batch = next != nullptr && (*next)(more) ? &more : nullptr) {
+  for (const SeriesData& s : *batch) {
+    if (!MaybeFlush(out, flush)) return out;
     for (const Observation& o : s.observations) {
       out += flow;
       for (const std::string& k : s.key) {
@@ -790,6 +852,7 @@ std::string Csv(const std::vector<SeriesData>& data, const DataOptions& opt) {
       }
     }
   }
+  }  // batches
   return out;
 }
 
@@ -933,6 +996,63 @@ std::string JsonData(const std::vector<SeriesData>& data, const DataOptions& opt
 
 // ------------------------------------------------------------------ data route
 
+bool Contains(const std::vector<std::string>& allowed, const std::string& v);  // empty = any
+
+// A data message written while it is sent: the query runs in batches of one series code (the
+// store's order, so the message is the same as built whole), and only the current batch and
+// about 64 KiB of text are held. (Batches of one series and economy held less still, but 744
+// queries made the whole 1.3.1 data set 20 times slower to serve.) The store must stay open until the stream
+// function has run (the server keeps its connection lease with it). 404 when no batch has data.
+Response StreamData(Store& store, const Request& r, const KeyFilter& key, const DataOptions& opt,
+                    DataFormat f) {
+  std::vector<std::string> series;
+  for (const Series& s : SeriesCatalogue()) {
+    if (Contains(key.values[2], s.code)) series.push_back(s.code);
+  }
+  std::sort(series.begin(), series.end());  // the store orders series by code
+  auto batches = std::make_shared<std::vector<KeyFilter>>();
+  for (const std::string& code : series) {
+    KeyFilter k = key;
+    k.values[2] = {code};
+    batches->push_back(std::move(k));
+  }
+  // The first batch with data is read now: it decides between 200 and 404.
+  auto first = std::make_shared<std::vector<SeriesData>>();
+  size_t next = 0;
+  while (next < batches->size() && first->empty()) {
+    auto rows = QueryData(store, (*batches)[next++], opt);
+    if (!rows) return StoreError(rows.error());
+    *first = std::move(*rows);
+  }
+  if (first->empty()) return NoResults("No Results Found");
+  Response out;
+  out.content_type = f == DataFormat::kGeneric              ? std::string(kGenericDataType)
+                     : f == DataFormat::kStructureSpecific ? std::string(kStructureSpecificDataType)
+                                                           : std::string(kCsvType) + "; charset=utf-8";
+  out.stream = [store = &store, batches, first, next, opt, f,
+                prepared = r.prepared](const ChunkSink& sink) mutable {
+    bool ok = true;
+    Flush flush = [&](std::string& piece) { return ok = sink(piece); };
+    NextBatch more = [&](std::vector<SeriesData>& rows) {
+      rows.clear();
+      while (ok && rows.empty() && next < batches->size()) {
+        auto batch = QueryData(*store, (*batches)[next++], opt);
+        if (!batch) return ok = false;  // a store error mid-message: cut the message short
+        rows = std::move(*batch);
+      }
+      return !rows.empty();
+    };
+    std::string rest =
+        f == DataFormat::kGeneric ? GenericData(*first, opt, prepared, &flush, &more)
+        : f == DataFormat::kStructureSpecific
+            ? StructureSpecificData(*first, opt, prepared, &flush, &more)
+            : Csv(*first, opt, &flush, &more);
+    first->clear();
+    return ok && sink(rest);
+  };
+  return out;
+}
+
 Response HandleData(Store& store, const Request& r, const std::vector<std::string>& seg) {
   if (seg.size() < 2 || seg[1].empty()) {
     return SyntaxError("a data query needs a flow: /data/{flowRef}/{key}/{providerRef}");
@@ -1002,11 +1122,6 @@ Response HandleData(Store& store, const Request& r, const std::vector<std::strin
   }
   const bool series_only = opt.detail == DataOptions::Detail::kSeriesKeysOnly ||
                            opt.detail == DataOptions::Detail::kNoData;
-  if (*format == DataFormat::kStructureSpecific && opt.flat) {
-    return NotImplemented(
-        "StructureSpecificData is served in the time-series layout only; drop "
-        "dimensionAtObservation=AllDimensions or ask for generic data");
-  }
   if (opt.flat && *format == DataFormat::kJson) {
     return NotImplemented("SDMX-JSON is served in the time-series layout only");
   }
@@ -1015,6 +1130,7 @@ Response HandleData(Store& store, const Request& r, const std::vector<std::strin
                           " needs the time-series layout of SDMX-ML");
   }
 
+  if (r.stream && *format != DataFormat::kJson) return StreamData(store, r, *key, opt, *format);
   auto data = QueryData(store, *key, opt);
   if (!data) return StoreError(data.error());
   if (data->empty()) return NoResults("No Results Found");
@@ -1147,7 +1263,7 @@ Result<std::vector<SeriesData>> QueryData(Store& store, const KeyFilter& key,
   return out;
 }
 
-Result<std::string> StructureSpecificSchema(Store& store, std::string_view schema_dir) {
+Result<std::string> StructureSpecificSchema(Store& store, std::string_view schema_dir, bool flat) {
   SPCOOP_ASSIGN_OR_RETURN(Structures s, BuildStructures(store));
   std::string dir(schema_dir);
   if (!dir.empty() && dir.back() != '/') dir += '/';
@@ -1158,13 +1274,42 @@ Result<std::string> StructureSpecificSchema(Store& store, std::string_view schem
       "elementFormDefault=\"unqualified\" attributeFormDefault=\"unqualified\">"
       "<xs:import namespace=\"{1}\" schemaLocation=\"{3}SDMXCommon.xsd\"/>"
       "<xs:import namespace=\"{2}\" schemaLocation=\"{3}SDMXDataStructureSpecific.xsd\"/>",
-      kSsNamespace, kNsCommon, kNsStructureSpecific, Esc(dir));
+      flat ? kSsNamespaceFlat : kSsNamespace, kNsCommon, kNsStructureSpecific, Esc(dir));
   for (const Codelist& cl : s.codelists) {
     out += fmt::format("<xs:simpleType name=\"{}\"><xs:restriction base=\"xs:string\">", cl.id);
     for (const Code& c : cl.codes) {
       out += fmt::format("<xs:enumeration value=\"{}\"/>", Esc(c.id));
     }
     out += "</xs:restriction></xs:simpleType>";
+  }
+  if (flat) {
+    out +=
+        "<xs:complexType name=\"DataSetType\"><xs:complexContent><xs:restriction "
+        "base=\"dsd:DataSetType\"><xs:sequence><xs:element ref=\"common:Annotations\" "
+        "minOccurs=\"0\"/><xs:element name=\"DataProvider\" "
+        "type=\"common:DataProviderReferenceType\" form=\"unqualified\" minOccurs=\"0\"/>"
+        "<xs:element name=\"Obs\" type=\"ObsType\" form=\"unqualified\" minOccurs=\"0\" "
+        "maxOccurs=\"unbounded\"/></xs:sequence></xs:restriction></xs:complexContent>"
+        "</xs:complexType>"
+        "<xs:complexType name=\"ObsType\"><xs:complexContent><xs:restriction "
+        "base=\"dsd:ObsType\"><xs:sequence><xs:element ref=\"common:Annotations\" "
+        "minOccurs=\"0\"/></xs:sequence><xs:attribute name=\"type\" use=\"prohibited\"/>"
+        "<xs:attribute name=\"REPORTING_YEAR_START_DAY\" use=\"prohibited\"/>";
+    for (int i = 0; i < kKeyDimensions; ++i) {
+      out += fmt::format("<xs:attribute name=\"{}\" type=\"{}\" use=\"required\"/>",
+                         kDimensionIds[i], kDimensionCodelists[i]);
+    }
+    out +=
+        "<xs:attribute name=\"TIME_PERIOD\" type=\"common:ObservationalTimePeriodType\" "
+        "use=\"required\"/>"
+        "<xs:attribute name=\"OBS_VALUE\" type=\"xs:double\" use=\"optional\"/>"
+        "<xs:attribute name=\"UNIT_MEASURE\" type=\"CL_UNIT_MEASURE\" use=\"optional\"/>"
+        "<xs:attribute name=\"UNIT_MULT\" type=\"CL_UNIT_MULT\" use=\"optional\"/>"
+        "<xs:attribute name=\"OBS_STATUS\" type=\"CL_OBS_STATUS\" use=\"optional\"/>"
+        "<xs:attribute name=\"NATURE\" type=\"CL_NATURE\" use=\"optional\"/>"
+        "<xs:attribute name=\"SOURCE_DETAIL\" type=\"xs:string\" use=\"optional\"/>"
+        "</xs:restriction></xs:complexContent></xs:complexType></xs:schema>\n";
+    return out;
   }
   out +=
       "<xs:complexType name=\"DataSetType\"><xs:complexContent><xs:restriction "

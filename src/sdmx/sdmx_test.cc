@@ -6,16 +6,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "spcoop/ingest/reference.h"
@@ -55,6 +54,20 @@ class SdmxTest : public ::testing::Test {
            "datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:TIME_PERIOD\" "
            "schemaLocation=\""
         << (dir_ / "dsd.xsd").string() << "\"/></xs:schema>\n";
+    // The same for the flat layout (ObsLevelDim:AllDimensions).
+    auto flat_schema = StructureSpecificSchema(*store_, SPCOOP_SDMX_SCHEMA_DIR, true);
+    ASSERT_TRUE(flat_schema) << flat_schema.error().ToString();
+    std::ofstream(dir_ / "dsd_flat.xsd") << *flat_schema;
+    std::ofstream(dir_ / "ss_flat_wrapper.xsd")
+        << "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
+           "targetNamespace=\"urn:spcoop:test\"><xs:import "
+           "namespace=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\" "
+           "schemaLocation=\""
+        << SPCOOP_SDMX_SCHEMA_DIR
+        << "/SDMXMessage.xsd\"/><xs:import namespace=\"urn:sdmx:org.sdmx.infomodel."
+           "datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:AllDimensions\" "
+           "schemaLocation=\""
+        << (dir_ / "dsd_flat.xsd").string() << "\"/></xs:schema>\n";
   }
   static void TearDownTestSuite() {
     store_.reset();
@@ -69,13 +82,15 @@ class SdmxTest : public ::testing::Test {
   }
 
   // xmllint against SDMXMessage.xsd (or the structure-specific wrapper). "" when valid.
-  static std::string Validate(const std::string& xml, bool structure_specific = false) {
+  static std::string Validate(const std::string& xml, bool structure_specific = false,
+                              bool flat = false) {
     static int n = 0;
     fs::path file = dir_ / ("msg" + std::to_string(++n) + ".xml");
     fs::path log = dir_ / ("msg" + std::to_string(n) + ".log");
     std::ofstream(file) << xml;
-    std::string schema = structure_specific ? (dir_ / "ss_wrapper.xsd").string()
-                                            : std::string(SPCOOP_SDMX_SCHEMA_DIR) + "/SDMXMessage.xsd";
+    std::string schema = structure_specific
+                             ? (dir_ / (flat ? "ss_flat_wrapper.xsd" : "ss_wrapper.xsd")).string()
+                             : std::string(SPCOOP_SDMX_SCHEMA_DIR) + "/SDMXMessage.xsd";
     std::string cmd = "xmllint --noout --nonet --schema '" + schema + "' '" + file.string() +
                       "' > '" + log.string() + "' 2>&1";
     int rc = std::system(cmd.c_str());
@@ -114,7 +129,7 @@ TEST(SdmxKey, ParsesAllEmptyAndDotted) {
 }
 
 TEST(SdmxKey, RejectsMalformedKeys) {
-  EXPECT_FALSE(ParseKey("A.G.SI_COV_BENFTS"));         // too few parts
+  EXPECT_FALSE(ParseKey("A.G.SI_COV_BENFTS"));          // too few parts
   EXPECT_FALSE(ParseKey("A.G.SI_COV_BENFTS.116...."));  // too many
   EXPECT_FALSE(ParseKey("A.G.SI_COV_BENFTS+.116.."));   // empty OR term
   EXPECT_FALSE(ParseKey("A.G.SI<COV.116.."));           // not an id
@@ -213,8 +228,7 @@ TEST_F(SdmxTest, DsdWithChildrenHasCodelistsConceptsAndDimensionOrder) {
   std::regex khm("<str:Code id=\"116\"[^>]*>(.*?)</str:Code>");
   ASSERT_TRUE(std::regex_search(b, m, khm));
   for (const char* lang : {"en", "zh", "ru", "fr"}) {
-    EXPECT_NE(m[1].str().find(std::string("xml:lang=\"") + lang + "\""), std::string::npos)
-        << lang;
+    EXPECT_NE(m[1].str().find(std::string("xml:lang=\"") + lang + "\""), std::string::npos) << lang;
   }
   EXPECT_NE(m[1].str().find("Cambodia"), std::string::npos);
   std::regex sex_f("<str:Code id=\"F\" urn=\"[^\"]*CL_SEX[^>]*>(.*?)</str:Code>");
@@ -274,6 +288,18 @@ TEST_F(SdmxTest, DataMessagesValidateInEveryLayout) {
   Response all_flat = Get("data/DF_SP_COV/all", {{"dimensionAtObservation", "AllDimensions"}});
   ASSERT_EQ(all_flat.status, 200);
   EXPECT_EQ(Validate(all_flat.body), "");
+  // StructureSpecificData in the flat layout, against its own DSD-specific schema; an <Obs> that
+  // lacks a dimension is refused by it (the validator is not a rubber stamp).
+  Response ss_flat = Get("data/DF_SP_COV/all",
+                         {{"dimensionAtObservation", "AllDimensions"},
+                          {"format", "structurespecificdata"}});
+  ASSERT_EQ(ss_flat.status, 200);
+  EXPECT_NE(ss_flat.body.find("ObsLevelDim:AllDimensions"), std::string::npos);
+  EXPECT_EQ(ss_flat.body.find("<Series"), std::string::npos);
+  EXPECT_EQ(Validate(ss_flat.body, true, true), "") << ss_flat.body.substr(0, 2000);
+  std::string broken = ss_flat.body;
+  broken.replace(broken.find(" SEX=\""), 1, " X");  // SEX= -> XSEX=
+  EXPECT_NE(Validate(broken, true, true), "");
 }
 
 // Parses flat GenericData into (SEX, AGE, TIME_PERIOD) -> value for one series and area.
@@ -500,6 +526,48 @@ TEST_F(SdmxTest, SdmxJsonValuesMatchTheStore) {
     EXPECT_DOUBLE_EQ((got[{o.key.sex, o.key.age, o.key.year}]), o.value);
   }
   EXPECT_EQ(Get("data/DF_SP_COV/all", {{"format", "jsondata"}}).status, 200);
+}
+
+TEST_F(SdmxTest, StreamedDataIsTheSameMessageInPieces) {
+  for (const char* format : {"genericdata", "structurespecificdata", "csv"}) {
+    SCOPED_TRACE(format);
+    Request whole{"data/DF_SP_COV/all/all", {{"format", format}}, "", kPrepared};
+    Response expected = Handle(*store_, whole);
+    ASSERT_EQ(expected.status, 200);
+    ASSERT_FALSE(expected.stream);
+    Request streamed = whole;
+    streamed.stream = true;
+    Response r = Handle(*store_, streamed);
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.content_type, expected.content_type);
+    EXPECT_TRUE(r.body.empty());
+    ASSERT_TRUE(r.stream);
+    std::string joined;
+    std::vector<size_t> pieces;
+    EXPECT_TRUE(r.stream([&](std::string_view piece) {
+      pieces.push_back(piece.size());
+      joined += piece;
+      return true;
+    }));
+    EXPECT_EQ(joined, expected.body);
+    // The whole data set is several hundred kilobytes: more than one piece, none much over
+    // 64 KiB (a piece is cut before the series that would pass 64 KiB).
+    EXPECT_GT(pieces.size(), 2u);
+    for (size_t p : pieces) EXPECT_LT(p, 64u * 1024 + 16 * 1024);
+    // A sink that refuses stops the writer (a stream is written once: ask again).
+    Response again = Handle(*store_, streamed);
+    ASSERT_TRUE(again.stream);
+    int calls = 0;
+    EXPECT_FALSE(again.stream([&](std::string_view) { return ++calls < 2; }));
+    EXPECT_EQ(calls, 2);
+  }
+  // Errors and SDMX-JSON keep a body.
+  Request missing{"data/DF_SP_COV/A.G.SI_COV_BENFTS.999../all", {}, "", kPrepared, true};
+  Response none = Handle(*store_, missing);
+  EXPECT_EQ(none.status, 404);
+  EXPECT_FALSE(none.stream);
+  Request json{"data/DF_SP_COV/all/all", {{"format", "jsondata"}}, "", kPrepared, true};
+  EXPECT_FALSE(Handle(*store_, json).stream);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 // only server.cc and server_test.cc include httplib.h. All functions are thread-safe.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -41,6 +42,9 @@ struct HttpResponse {
   std::string content_type;
   std::string body;
   NameValues headers;  // extra headers (Allow, ...)
+  // When set, the body is sent chunked by calling this with a sink (body is then ignored); it
+  // returns false when the sink refused a piece. Used for large SDMX data messages.
+  std::function<bool(const std::function<bool(std::string_view)>&)> stream;
 };
 
 // THE mapping from StatusCode to HTTP status (docs/http.md lists it):

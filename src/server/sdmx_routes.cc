@@ -1,5 +1,6 @@
 #include "sdmx_routes.h"
 
+#include <memory>
 #include <string>
 
 #include "spcoop/sdmx/sdmx.h"
@@ -31,10 +32,17 @@ HttpResponse HandleSdmx(StorePool& pool, const HttpRequest& request, std::string
   req.path = request.path.substr(kSdmxPrefix.size());
   req.query.assign(request.query.begin(), request.query.end());
   req.accept = std::string(accept);
+  req.stream = true;  // data messages go out in chunks, not built whole in memory
   sdmx::Response r = sdmx::Handle(**lease, req);
   out.status = r.status;
   out.content_type = std::move(r.content_type);
   out.body = std::move(r.body);
+  if (r.stream) {
+    // The message is written after this returns, from the store: the lease goes with it.
+    auto held = std::make_shared<StorePool::Lease>(std::move(*lease));
+    out.stream = [held, stream = std::move(r.stream)](
+                     const std::function<bool(std::string_view)>& sink) { return stream(sink); };
+  }
   return out;
 }
 

@@ -36,6 +36,7 @@
 #include "api.h"
 #include "http.h"
 #include "report_routes.h"
+#include "export_routes.h"
 #include "sdmx_routes.h"
 #include "store_pool.h"
 
@@ -119,6 +120,17 @@ std::string LogSafe(std::string_view s) {
 void Apply(const HttpResponse& from, httplib::Response& to) {
   to.status = from.status;
   for (const auto& [name, value] : from.headers) to.set_header(name, value);
+  if (from.stream) {
+    to.set_chunked_content_provider(
+        from.content_type, [stream = from.stream](size_t, httplib::DataSink& sink) {
+          bool ok = stream([&sink](std::string_view piece) {
+            return piece.empty() || sink.write(piece.data(), piece.size());
+          });
+          if (ok) sink.done();
+          return ok;
+        });
+    return;
+  }
   if (!from.content_type.empty()) to.set_content(from.body, from.content_type);
 }
 
@@ -445,6 +457,12 @@ HandlerResponse HttpServer::Answer(const httplib::Request& req, httplib::Respons
     HttpRequest request{req.method, req.path, {}};
     request.query.assign(req.params.begin(), req.params.end());
     Apply(HandleReport(*pool_, request), res);
+    return HandlerResponse::Handled;
+  }
+  if (IsExportPath(req.path)) {  // files under /api/v1: spreadsheets
+    HttpRequest request{req.method, req.path, {}};
+    request.query.assign(req.params.begin(), req.params.end());
+    Apply(HandleExport(*pool_, request), res);
     return HandlerResponse::Handled;
   }
   if (IsApiPath(req.path)) {

@@ -16,6 +16,15 @@
 //                column (obs_value, or the indicator id such as sdg_0131_sex_soc_rt)
 //   kTidyCsv     spcoop's own: series, economy, sex, age, quantile, year, value, unit, nature,
 //                source, note (see docs/formats.md)
+//   kSdmxCsv     SDMX-CSV 1.0 (DATAFLOW, SERIES, REF_AREA, SEX, AGE, TIME_PERIOD, OBS_VALUE,
+//                UNIT_MEASURE, NATURE, SOURCE_DETAIL, ...), as /sdmx/rest serves it
+//   kSdmxMl      SDMX-ML 2.1 GenericData or StructureSpecificData (detected by a leading '<');
+//                errors name the line and the <Obs> element ("Obs 12") instead of a column
+//   kXlsx        an Excel workbook (detected by its zip signature): every sheet named by a series
+//                code or whose row 1 is a header of the layouts above is read like a CSV table
+//                (a series sheet without a series column takes the sheet's name); errors name
+//                the sheet and cell. Formula cells, date-formatted cells and merged cells are
+//                refused with a fix. spcoop's template (spreadsheet::Template) is such a workbook.
 //
 // Validation collects every row error (up to max_errors): unknown economy, series, sex, age or
 // quantile code; a value outside 0-100 or not a number; a bad or out-of-range year; duplicate keys;
@@ -40,14 +49,15 @@
 
 namespace spcoop::ingest {
 
-enum class Format { kAuto, kSdgCsv, kIlostatCsv, kTidyCsv };
-std::string_view FormatName(Format f);  // "sdg-csv", "ilostat-csv", "tidy-csv", "auto"
+enum class Format { kAuto, kSdgCsv, kIlostatCsv, kTidyCsv, kSdmxCsv, kSdmxMl, kXlsx };
+// "sdg-csv", "ilostat-csv", "tidy-csv", "sdmx-csv", "sdmx-ml", "xlsx", "auto"
+std::string_view FormatName(Format f);
 // Parses a format name as accepted by --format ("auto", "sdg-csv", "ilostat-csv", "tidy-csv",
-// any case; "sdg", "ilostat" and "tidy" too). nullopt when unknown.
+// "sdmx-csv", "sdmx-ml", "xlsx", any case; "sdg", "ilostat" and "tidy" too). nullopt when unknown.
 std::optional<Format> ParseFormat(std::string_view name);
 // The source recorded when neither the file nor the request names one: "UN SDG Global Database",
-// "ILOSTAT SDG_0131_SEX_SOC_RT" (the one ILOSTAT indicator of SDG 1.3.1), "spcoop tidy CSV";
-// empty for kAuto.
+// "ILOSTAT SDG_0131_SEX_SOC_RT" (the one ILOSTAT indicator of SDG 1.3.1), "spcoop tidy CSV",
+// "SDMX-CSV file", "SDMX-ML message", "XLSX workbook"; empty for kAuto.
 std::string_view DefaultSource(Format f);
 
 // Arguments of a catalogued message: placeholder name and value ("width", "4").
@@ -67,10 +77,15 @@ struct RowError {
   std::string code;
   std::string fix_code;
   MessageArgs args;
+  // SDMX-ML: the element of the row, "Obs 12" (12th <Obs>); XLSX: "sheet 'X' cell C5" or
+  // "sheet 'X' row 5" (line is then the row number and column 0).
+  std::string element;
   // "file.csv:12:5: value '150': coverage is outside 0-100. Fix: write a percentage ..."
+  // "data.xml:40 (Obs 12): SEX 'X': not a sex code. Fix: ..."
   std::string ToString() const;
   // The two halves of ToString(): "file.csv:12:5" (":5" left out when column is 0, ":12" when
-  // line is 0) and "value '150': coverage ... Fix: ...". Used for StatusDetail path and message.
+  // line is 0; " (Obs 12)" added when element is set) and "value '150': coverage ... Fix: ...".
+  // Used for StatusDetail path and message.
   std::string Location() const;
   std::string Message() const;
 };

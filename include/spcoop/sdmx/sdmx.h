@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,14 +52,26 @@ inline constexpr std::array<std::string_view, kKeyDimensions> kDimensionIds = {
 struct Request {
   std::string path;  // below /sdmx/rest, without a leading '/': "data/DF_SP_COV/all/all"
   std::vector<std::pair<std::string, std::string>> query;
-  std::string accept;        // the Accept header, may be empty
-  std::string prepared;      // Header/Prepared; empty = now
+  std::string accept;    // the Accept header, may be empty
+  std::string prepared;  // Header/Prepared; empty = now
+  // Answer successful SDMX-ML and SDMX-CSV data queries with Response::stream instead of body.
+  bool stream = false;
 };
+
+// Takes one piece of a streamed body; returns false when it cannot (the client has gone).
+using ChunkSink = std::function<bool(std::string_view)>;
 
 struct Response {
   int status = 200;
   std::string content_type;
   std::string body;
+  // With Request::stream, for a data message (status 200, SDMX-ML or SDMX-CSV): body is empty and
+  // this writes the message to the sink in pieces of about 64 KiB, querying the store one series
+  // code at a time, so neither the whole result nor the whole text is ever held. It
+  // uses the Store given to Handle(), which must stay open until it has run; call it once.
+  // Returns false when the sink refused a piece or the store failed (the message is then cut).
+  // Anything else (errors, structures, SDMX-JSON) has a body and no stream.
+  std::function<bool(const ChunkSink&)> stream;
 };
 
 // Answers one request under /sdmx/rest. Never throws for bad input: malformed queries give 400,
@@ -101,9 +114,11 @@ Result<std::vector<SeriesData>> QueryData(Store& store, const KeyFilter& key,
 std::string ErrorMessageXml(int code, std::string_view text);
 
 // The DSD-specific XML schema (targetNamespace
-// urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:TIME_PERIOD)
-// for validating StructureSpecificData; it imports SDMXCommon.xsd and
-// SDMXDataStructureSpecific.xsd from `schema_dir` (a relative or absolute location).
-Result<std::string> StructureSpecificSchema(Store& store, std::string_view schema_dir);
+// urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:TIME_PERIOD,
+// or ...:ObsLevelDim:AllDimensions with `flat`) for validating StructureSpecificData in the
+// time-series or the flat layout; it imports SDMXCommon.xsd and SDMXDataStructureSpecific.xsd
+// from `schema_dir` (a relative or absolute location).
+Result<std::string> StructureSpecificSchema(Store& store, std::string_view schema_dir,
+                                            bool flat = false);
 
 }  // namespace spcoop::sdmx

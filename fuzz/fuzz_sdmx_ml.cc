@@ -1,0 +1,6 @@
+// libFuzzer target: the importer's SDMX-ML reader (libxml2 streaming).
+#include "fuzz_common.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  return spcoop::fuzz::ParseOne(data, size, spcoop::ingest::Format::kSdmxMl);
+}

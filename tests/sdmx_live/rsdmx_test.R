@@ -1,0 +1,115 @@
+# R's rsdmx (Debian r-cran-rsdmx) against a live spcoop server: the dataflows, the data structure
+# with its codelists, and data for a key and a period, read both with plain URLs and through a
+# custom SDMXServiceProvider with dsd = TRUE. Every value is compared with the JSON API
+# (/api/v1), which is read with jsonlite, not rsdmx. Usage: Rscript rsdmx_test.R http://127.0.0.1:PORT
+suppressPackageStartupMessages({
+  library(rsdmx)
+  library(jsonlite)
+})
+
+args <- commandArgs(trailingOnly = TRUE)
+stopifnot(length(args) == 1)
+server <- args[1]
+base <- paste0(server, "/sdmx/rest")
+failures <- 0
+check <- function(ok, what) {
+  if (isTRUE(ok)) {
+    cat("ok   ", what, "\n")
+  } else {
+    cat("FAIL ", what, "\n")
+    failures <<- failures + 1
+  }
+}
+api <- function(path) fromJSON(paste0(server, "/api/v1/", path))$data
+# rsdmx warns about its own vector conditions on observation attributes; they do not matter here.
+quiet <- function(x) suppressWarnings(x)
+
+economies <- api("economies")
+series <- api("series")
+m49_to_iso3 <- setNames(economies$iso3, economies$m49)
+
+# The key and period: at least one benefit and pensions, Cambodia (116) and Lao PDR (418).
+key <- "A.G.SI_COV_BENFTS+SI_COV_PENSN.116+418.."
+start <- 2015
+end <- 2023
+expected <- api(paste0("observations?series=SI_COV_BENFTS,SI_COV_PENSN&economy=KHM,LAO",
+                       "&quantile=_T&year_from=", start, "&year_to=", end, "&page_size=1000"))
+check(nrow(expected) > 10, sprintf("the API has data for the key (%d observations)", nrow(expected)))
+expected$id <- paste(expected$series, expected$economy, expected$sex, expected$age, expected$year)
+
+# Compares a data frame read by rsdmx with the API's observations, value by value.
+compare_data <- function(df, label) {
+  check(nrow(df) == nrow(expected),
+        sprintf("%s: %d rows, the API has %d", label, nrow(df), nrow(expected)))
+  iso3 <- m49_to_iso3[sprintf("%03d", as.integer(as.character(df$REF_AREA)))]
+  check(all(!is.na(iso3)), paste(label, ": every REF_AREA is an economy's M49 code"))
+  id <- paste(df$SERIES, iso3, df$SEX, df$AGE, df$obsTime)
+  check(setequal(id, expected$id), paste(label, ": the same keys and years as the API"))
+  got <- as.numeric(df$obsValue)[match(expected$id, id)]
+  check(isTRUE(all.equal(got, expected$value, tolerance = 0)),
+        paste(label, ": every value equals the API's"))
+  check(all(df$FREQ == "A") && all(df$UNIT_MEASURE == "PT"), paste(label, ": FREQ A, unit PT"))
+}
+
+# ---------------------------------------------------------------- plain URLs
+flows <- quiet(as.data.frame(readSDMX(paste0(base, "/dataflow/all/all/latest/"))))
+check(identical(as.character(flows$id), "DF_SP_COV"), "dataflows: one, DF_SP_COV")
+check(identical(as.character(flows$agencyID), "SPP"), "dataflows: agency SPP")
+check(identical(as.character(flows$dsdRef), "DSD_SP_COV"), "dataflows: structure DSD_SP_COV")
+
+dsd <- readSDMX(paste0(base, "/datastructure/all/DSD_SP_COV/latest/?references=children"))
+check(is(dsd, "SDMXStructureType") || is(dsd, "SDMXDataStructureDefinition"),
+      "datastructure with references=children is read as a complete DSD")
+codelists <- slot(dsd, "codelists")
+ids <- sapply(slot(codelists, "codelists"), function(x) slot(x, "id"))
+check(all(c("CL_FREQ", "CL_REPORTING_TYPE", "CL_SERIES", "CL_AREA", "CL_SEX", "CL_AGE") %in% ids),
+      "the DSD brings the codelists of its six dimensions")
+cl_series <- as.data.frame(codelists, codelistId = "CL_SERIES")
+check(setequal(cl_series$id, series$code), "CL_SERIES has exactly the API's 12 series")
+check(identical(cl_series$name.en[match(series$code, cl_series$id)], series$names$en),
+      "CL_SERIES English names are the API's")
+check(identical(cl_series$name.fr[match(series$code, cl_series$id)], series$names$fr),
+      "CL_SERIES French names are the API's")
+cl_area <- as.data.frame(codelists, codelistId = "CL_AREA")
+check(all(economies$m49 %in% cl_area$id), "CL_AREA has every economy's M49 code")
+check(identical(cl_area$name.zh[match(economies$m49, cl_area$id)], economies$names$zh),
+      "CL_AREA Chinese names are the API's")
+cl_sex <- as.data.frame(codelists, codelistId = "CL_SEX")
+check(setequal(cl_sex$id, c("_T", "F", "M")), "CL_SEX is _T, F, M")
+dims <- slot(slot(slot(dsd, "datastructures"), "datastructures")[[1]], "Components")
+dim_ids <- sapply(slot(dims, "Dimensions"), function(x) slot(x, "conceptRef"))
+check(identical(dim_ids, c("FREQ", "REPORTING_TYPE", "SERIES", "REF_AREA", "SEX", "AGE")),
+      "dimensions in the SDG global database's order")
+
+data_url <- sprintf("%s/data/SPP,DF_SP_COV,1.0/%s/all/?startPeriod=%d&endPeriod=%d",
+                    base, key, start, end)
+compare_data(quiet(as.data.frame(readSDMX(data_url))), "data by URL")
+
+# ---------------------------------------------------------------- a custom provider, dsd = TRUE
+provider <- SDMXServiceProvider(
+  agencyId = "SPCOOP", name = "spcoop on loopback",
+  builder = SDMXREST21RequestBuilder(regUrl = base, repoUrl = base, compliant = TRUE))
+addSDMXServiceProvider(provider)
+provider_flows <- quiet(as.data.frame(readSDMX(providerId = "SPCOOP", resource = "dataflow")))
+check(identical(as.character(provider_flows$id), "DF_SP_COV"), "provider: dataflows")
+provider_dsd <- readSDMX(providerId = "SPCOOP", resource = "datastructure",
+                         resourceId = "DSD_SP_COV")
+check(length(slot(slot(provider_dsd, "codelists"), "codelists")) >= 6, "provider: DSD with codelists")
+sdmx <- readSDMX(providerId = "SPCOOP", resource = "data", flowRef = "DF_SP_COV", key = key,
+                 start = start, end = end, dsd = TRUE)
+check(!is.null(slot(sdmx, "dsd")), "provider: the DSD is fetched and bound to the data")
+labelled <- quiet(as.data.frame(sdmx, labels = TRUE))
+compare_data(labelled, "data by provider")
+iso3 <- m49_to_iso3[sprintf("%03d", as.integer(as.character(labelled$REF_AREA)))]
+check(identical(unname(as.character(labelled$REF_AREA_label.en)),
+                unname(economies$names$en[match(iso3, economies$iso3)])),
+      "provider: REF_AREA labels are the API's economy names")
+check(identical(unname(as.character(labelled$SERIES_label.en)),
+                unname(series$names$en[match(labelled$SERIES, series$code)])),
+      "provider: SERIES labels are the API's series names")
+
+if (failures > 0) {
+  cat(failures, "check(s) failed\n")
+  quit(status = 1)
+}
+cat("all rsdmx checks passed\n")
