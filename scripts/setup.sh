@@ -14,7 +14,13 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 curl
   libxml2-utils  # xmllint: sdmx_test validates SDMX-ML against the official schemas
   libpqxx-dev libpq-dev postgresql-15  # PostgreSQL backend; the server for its tests
+  chromium fonts-noto-cjk  # web end-to-end tests: headless browser, and Chinese glyphs
 )
+# The web app is built with Node.js (18 or newer) and npm. Debian's nodejs and npm packages are
+# installed only when `node` or `npm` is missing: a Node.js from elsewhere (NodeSource) already
+# ships npm and conflicts with Debian's npm package.
+if ! command -v node >/dev/null; then packages+=(nodejs); fi
+if ! command -v npm >/dev/null; then packages+=(npm); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -87,9 +87,10 @@ export async function setup({ bin, web, users = [] }) {
   };
 }
 
+// True when the binary lists a `user` verb (the accounts).
 export function hasUserCommand(bin) {
-  const r = spawnSync(bin, ['user', '--help'], { encoding: 'utf8' });
-  return r.status === 0;
+  const r = spawnSync(bin, ['--help'], { encoding: 'utf8' });
+  return r.status === 0 && /^\s+user\s/m.test(r.stdout);
 }
 
 // Runs the tests in order; prints one line each; returns the number of failures.

@@ -1,7 +1,7 @@
 // The single-page app: a header (navigation, language, session), one view at a time in <main>,
 // and the URL as the single source of every view's state (deep links, back and forward).
 import './style.css';
-import { ApiError, get, onSessionExpired, request, setCsrfToken, type User } from './api';
+import { ApiError, economies, get, onSessionExpired, request, seriesList, setCsrfToken, type User } from './api';
 import { disposeCharts } from './charts';
 import { h, select } from './dom';
 import { LANGS, initialLang, lang, setLang, t } from './i18n';
@@ -221,6 +221,9 @@ onSessionExpired(() => {
 
 async function start(): Promise<void> {
   setLang(initialLang());
+  // The names every view needs load while the session is checked.
+  void economies(lang()).catch(() => undefined);
+  void seriesList(lang()).catch(() => undefined);
   try {
     await loadSession();
   } catch {

@@ -1,10 +1,10 @@
-// Writes public/asia-pacific.geo.json: the ESCAP region's economies from Natural Earth's 1:50m
-// countries (the world-atlas package), as GeoJSON keyed by the UN M49 code.
+// Writes public/asia-pacific.geo.json: the ESCAP region's economies from Natural Earth's
+// countries (the world-atlas package), as GeoJSON keyed by ISO3 code.
 //
 // Only the regional economies of data/reference/economies.csv are kept. Longitudes west of 30°W
 // are moved east by 360° so that the Pacific (Fiji, Kiribati, Samoa, French Polynesia, ...) and
 // Russia's far east sit next to Asia instead of being cut at the antimeridian. Coordinates are
-// rounded to 0.01° (about 1 km), which is finer than the 1:50m source.
+// rounded to 0.01° (about 1 km), which is finer than the sources.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,9 @@ import { feature } from 'topojson-client';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const topo = JSON.parse(readFileSync(join(root, 'node_modules/world-atlas/countries-50m.json'), 'utf8'));
+const load = (name) => JSON.parse(readFileSync(join(root, 'node_modules/world-atlas', name), 'utf8'));
+const topo50 = load('countries-50m.json');
+const topo110 = load('countries-110m.json');
 
 // economies.csv: iso3,iso2,m49,name_en,name_en_cldr,escap_subregion,... (plain CSV, quoted fields
 // may hold commas).
@@ -57,7 +59,15 @@ function shift(coords) {
   return coords.map(shift);
 }
 
-const all = feature(topo, topo.objects.countries);
+// The 1:110m outlines where they exist (a quarter of the points: the map loads faster), and
+// 1:50m for the small island economies that 1:110m leaves out.
+const in110 = new Set(topo110.objects.countries.geometries.map((g) => String(g.id)));
+const all = {
+  features: [
+    ...feature(topo110, topo110.objects.countries).features,
+    ...feature(topo50, topo50.objects.countries).features.filter((f) => !in110.has(String(f.id))),
+  ],
+};
 const features = [];
 const polygons = (g) => (g.type === 'Polygon' ? [shift(g.coordinates)] : shift(g.coordinates));
 for (const f of all.features) {

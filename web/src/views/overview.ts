@@ -4,7 +4,7 @@ import { allObservations, economies as loadEconomies, get, seriesList, type Aggr
 import { chart, echarts, FONT } from '../charts';
 import { append, chartWithTable, field, h, select, table } from '../dom';
 import { compactPeople, lang, num, pct, people, share, subregionName, t } from '../i18n';
-import type { Ctx } from '../main';
+import { describeError, type Ctx } from '../main';
 import { emptyState, STATUS_ORDER, seriesSelect, statusBadge } from './common';
 
 const HEADLINE_SERIES = 'SI_COV_BENFTS';
@@ -59,193 +59,182 @@ export async function renderOverview(ctx: Ctx): Promise<void> {
   const seriesByCode = new Map(series.map((s) => [s.code, s]));
   const chosen = seriesByCode.get(seriesCode) ?? seriesByCode.get(HEADLINE_SERIES)!;
 
-  const [headAgg, progress, obs, subAgg] = await Promise.all([
-    get<{ data: Aggregate[] }>('/aggregates', { series: HEADLINE_SERIES, sex: '_T', group: REGION, carry_forward: carryForward }),
-    get<{ data: Assessment[] }>('/progress', { economy: regional.map((e) => e.iso3).join(',') }),
-    allObservations({ series: chosen.code, sex: '_T', age: '_T', quantile: '_T' }),
-    get<{ data: Aggregate[] }>('/aggregates', { series: chosen.code, sex: '_T', carry_forward: carryForward }),
-    loadMap(),
-  ]);
+  // Every request starts now; each section is drawn as soon as its own data arrive, so the
+  // headline and the map do not wait for the slower progress assessments.
+  const headP = get<{ data: Aggregate[] }>('/aggregates', { series: HEADLINE_SERIES, sex: '_T', group: REGION, carry_forward: carryForward });
+  const progressP = get<{ data: Assessment[] }>('/progress', { economy: regional.map((e) => e.iso3).join(',') });
+  const obsP = allObservations({ series: chosen.code, sex: '_T', age: '_T', quantile: '_T' });
+  const subP = get<{ data: Aggregate[] }>('/aggregates', { series: chosen.code, sex: '_T', carry_forward: carryForward });
+  const mapP = loadMap();
+  for (const p of [headP, progressP, obsP, subP, mapP]) p.catch(() => undefined);
   if (!ctx.isCurrent()) return;
 
   const main = ctx.main;
   main.replaceChildren();
   main.append(h('h1', {}, t('overview_title')), h('p', { class: 'lead' }, t('overview_lead')));
 
-  // Filters, all in the URL.
-  const seriesSel = seriesSelect(series, chosen.code, 'ov-series');
-  seriesSel.addEventListener('change', () => ctx.setParams({ series: seriesSel.value, year: null }));
-  const years = [...new Set(obs.map((o) => o.year))].sort((a, b) => b - a);
-  const yearSel = select([{ value: '', label: t('latest_available') }, ...years.map((y) => ({ value: String(y), label: String(y) }))], mapYear ? String(mapYear) : '', { id: 'ov-year' });
-  yearSel.addEventListener('change', () => ctx.setParams({ year: yearSel.value || null }));
-  const cfSel = select(
-    [0, 1, 2, 3, 5].map((n) => ({ value: String(n), label: n === 0 ? t('carry_forward_none') : t('carry_forward_years', { n }) })),
-    String(carryForward),
-    { id: 'ov-cf' },
-  );
-  cfSel.addEventListener('change', () => ctx.setParams({ carry_forward: cfSel.value }));
+  const loading = () => h('p', { class: 'loading', role: 'status' }, t('loading'));
+  const headline = h('section', { class: 'headline card', 'aria-labelledby': 'headline-title', 'data-testid': 'headline' }, h('h2', { id: 'headline-title' }, t('headline_title')), loading());
+  const statusSection = h('section', { class: 'card', 'aria-labelledby': 'status-title', 'data-testid': 'status-counts' }, h('h2', { id: 'status-title' }, t('status_counts_title')), loading());
+  const mapSection = h('section', { class: 'card wide', 'aria-labelledby': 'map-title' }, h('h2', { id: 'map-title' }, t('map_title')), loading());
+  const pncSection = h('section', { class: 'card', 'aria-labelledby': 'pnc-title' }, h('h2', { id: 'pnc-title' }, t('pnc_title')), loading());
+  const subSection = h('section', { class: 'card', 'aria-labelledby': 'sub-title' }, h('h2', { id: 'sub-title' }, t('subregions_title')), loading());
+  main.append(h('div', { class: 'grid' }, headline, statusSection, mapSection, pncSection, subSection));
+
+  // Fills one section when its data arrive; a failed request leaves an error in that section.
+  const fill = async <T,>(section: HTMLElement, data: Promise<T>, draw: (d: T) => void) => {
+    try {
+      const d = await data;
+      if (!ctx.isCurrent()) return;
+      section.replaceChildren(section.firstElementChild!);
+      draw(d);
+    } catch (e) {
+      if (!ctx.isCurrent()) return;
+      section.replaceChildren(section.firstElementChild!, h('p', { class: 'notice warn', role: 'alert', 'data-testid': 'error-state' }, describeError(e)));
+    }
+  };
 
   // 1. Headline.
-  const head = headlineRow(headAgg.data);
-  const headline = h('section', { class: 'headline card', 'aria-labelledby': 'headline-title', 'data-testid': 'headline' });
-  headline.append(h('h2', { id: 'headline-title' }, t('headline_title')));
-  if (head) {
+  const headDone = fill(headline, headP, (headAgg) => {
+    const head = headlineRow(headAgg.data);
+    if (!head) {
+      headline.append(emptyState(t('headline_none')));
+      return;
+    }
     append(headline, [
       h('p', { class: 'big', 'data-testid': 'headline-value' }, pct(head.population_weighted)),
-      h(
-        'p',
-        {},
-        t('headline_detail', {
-          year: head.year,
-          n: head.economies_with_data,
-          total: head.economies_in_group,
-          share: share(head.population_share_with_data),
-        }),
-      ),
+      h('p', {}, t('headline_detail', { year: head.year, n: head.economies_with_data, total: head.economies_in_group, share: share(head.population_share_with_data) })),
       head.economies_carried_forward > 0 ? h('p', { class: 'hint' }, t('headline_carried', { n: head.economies_carried_forward, years: carryForward })) : null,
       h('p', { class: 'hint' }, t('headline_method')),
     ]);
-  } else {
-    headline.append(emptyState(t('headline_none')));
-  }
-
-  // 2. People without coverage, by contingency.
-  const totals = series.map((s) => {
-    let sum = 0;
-    let n = 0;
-    for (const a of progress.data) {
-      if (a.series !== s.code || a.sex !== '_T' || a.age !== '_T' || a.quantile !== '_T') continue;
-      if (a.people_not_covered_latest === null) continue;
-      sum += a.people_not_covered_latest;
-      n += 1;
-    }
-    return { s, sum, n };
   });
-  const countable = totals.filter((x) => x.s.relevant_population.countable && x.n > 0);
-  const notCountable = totals.filter((x) => !x.s.relevant_population.countable);
-  const pncChart = h('div', { class: 'chart', style: null });
-  pncChart.style.height = `${Math.max(240, countable.length * 56)}px`;
-  const pncSection = h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'pnc-title' },
-    h('h2', { id: 'pnc-title' }, t('pnc_title')),
-    h('p', { class: 'hint' }, t('pnc_lead')),
-    chartWithTable(
-      t('pnc_chart_caption'),
-      pncChart,
-      table(
-        t('pnc_title'),
-        [t('col_contingency'), t('col_people_not_covered'), t('col_economies_counted')],
-        countable.map((x) => [x.s.name, people(x.sum), num(x.n)]),
-        { numeric: [1, 2] },
+
+  // 2. The map, with the series and year filters (in the URL).
+  const mapDone = fill(mapSection, Promise.all([obsP, mapP]), ([obs]) => {
+    const seriesSel = seriesSelect(series, chosen.code, 'ov-series');
+    seriesSel.addEventListener('change', () => ctx.setParams({ series: seriesSel.value, year: null }));
+    const years = [...new Set(obs.map((o) => o.year))].sort((a, b) => b - a);
+    const yearSel = select([{ value: '', label: t('latest_available') }, ...years.map((y) => ({ value: String(y), label: String(y) }))], mapYear ? String(mapYear) : '', { id: 'ov-year' });
+    yearSel.addEventListener('change', () => ctx.setParams({ year: yearSel.value || null }));
+    const values = valuesFor(obs, mapYear);
+    const mapChart = h('div', { class: 'chart map', 'data-testid': 'map' });
+    const mapRows = regional
+      .slice()
+      .sort((a, b) => a.name.localeCompare(b.name, l))
+      .map((e) => {
+        const o = values.get(e.iso3);
+        return [h('a', { href: `/economy/${e.iso3}?series=${chosen.code}&lang=${l}` }, e.name), subregionName(e.subregion), o ? pct(o.value) : t('no_data'), o ? String(o.year) : '–'];
+      });
+    append(mapSection, [
+      h('div', { class: 'filters' }, field(t('label_series'), seriesSel), field(t('label_year'), yearSel)),
+      chartWithTable(
+        mapYear ? t('map_caption_year', { series: chosen.name, year: mapYear }) : t('map_caption_latest', { series: chosen.name }),
+        mapChart,
+        table(t('map_title'), [t('col_economy'), t('col_subregion'), t('col_value'), t('col_year')], mapRows, { numeric: [2, 3] }),
+        t('show_table'),
       ),
-      t('show_table'),
-    ),
-    notCountable.length ? h('p', { class: 'hint' }, t('pnc_not_countable', { list: notCountable.map((x) => x.s.name).join('; ') })) : null,
-  );
+      h('p', { class: 'disclaimer', 'data-testid': 'map-disclaimer' }, t('map_disclaimer')),
+      h('p', { class: 'hint' }, t('map_tuvalu')),
+    ]);
+    drawMap(mapChart, regional, values, chosen, byIso, ctx);
+  });
 
-  // 3. The map.
-  const values = valuesFor(obs, mapYear);
-  const mapChart = h('div', { class: 'chart map', 'data-testid': 'map' });
-  const mapRows = regional
-    .slice()
-    .sort((a, b) => a.name.localeCompare(b.name, l))
-    .map((e) => {
-      const o = values.get(e.iso3);
-      return [h('a', { href: `/economy/${e.iso3}?series=${chosen.code}&lang=${l}` }, e.name), subregionName(e.subregion), o ? pct(o.value) : t('no_data'), o ? String(o.year) : '–'];
-    });
-  const mapSection = h(
-    'section',
-    { class: 'card wide', 'aria-labelledby': 'map-title' },
-    h('h2', { id: 'map-title' }, t('map_title')),
-    h('div', { class: 'filters' }, field(t('label_series'), seriesSel), field(t('label_year'), yearSel)),
-    chartWithTable(
-      mapYear ? t('map_caption_year', { series: chosen.name, year: mapYear }) : t('map_caption_latest', { series: chosen.name }),
-      mapChart,
-      table(t('map_title'), [t('col_economy'), t('col_subregion'), t('col_value'), t('col_year')], mapRows, { numeric: [2, 3] }),
-      t('show_table'),
-    ),
-    h('p', { class: 'disclaimer', 'data-testid': 'map-disclaimer' }, t('map_disclaimer')),
-    h('p', { class: 'hint' }, t('map_tuvalu')),
-  );
-
-  // 4. Subregions.
-  const subYear = mapYear ?? latestCommonYear(subAgg.data);
-  const subRows = subAgg.data.filter((r) => r.year === subYear);
-  const subChart = h('div', { class: 'chart' });
-  const subSection = h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'sub-title' },
-    h('h2', { id: 'sub-title' }, t('subregions_title')),
-    h('div', { class: 'filters' }, field(t('label_carry_forward'), cfSel)),
-    subRows.length
-      ? chartWithTable(
-          t('subregions_caption', { series: chosen.name, year: subYear ?? '–' }),
-          subChart,
-          table(
-            t('subregions_title'),
-            [t('col_group'), t('col_population_weighted'), t('col_simple_average'), t('col_economies_with_data'), t('col_population_share')],
-            subRows.map((r) => [subregionName(r.group), pct(r.population_weighted), pct(r.simple_average), `${r.economies_with_data} / ${r.economies_in_group}`, share(r.population_share_with_data)]),
-            { numeric: [1, 2, 3, 4] },
-          ),
-          t('show_table'),
-        )
-      : emptyState(t('no_data_year')),
-  );
-
-  // 5. Economies by status.
-  const statusCounts = new Map<string, Economy[]>();
-  for (const e of regional) {
-    const a = progress.data.find((x) => x.economy === e.iso3 && x.series === chosen.code && x.sex === '_T' && x.age === '_T' && x.quantile === '_T');
-    const s = a ? a.status : 'no_data';
-    statusCounts.set(s, [...(statusCounts.get(s) ?? []), e]);
-  }
-  const statusSection = h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'status-title', 'data-testid': 'status-counts' },
-    h('h2', { id: 'status-title' }, t('status_counts_title')),
-    h('p', { class: 'hint' }, t('status_counts_lead', { series: chosen.name })),
-    h(
-      'ul',
-      { class: 'status-list' },
-      STATUS_ORDER.map((s) => {
-        const list = statusCounts.get(s) ?? [];
-        return h(
-          'li',
-          {},
-          h(
-            'details',
+  // 3. Economies by status, and 4. people without coverage: both from the assessments.
+  const progressDone = fill(statusSection, progressP, (progress) => {
+    const statusCounts = new Map<string, Economy[]>();
+    for (const e of regional) {
+      const a = progress.data.find((x) => x.economy === e.iso3 && x.series === chosen.code && x.sex === '_T' && x.age === '_T' && x.quantile === '_T');
+      const st = a ? a.status : 'no_data';
+      statusCounts.set(st, [...(statusCounts.get(st) ?? []), e]);
+    }
+    append(statusSection, [
+      h('p', { class: 'hint' }, t('status_counts_lead', { series: chosen.name })),
+      h(
+        'ul',
+        { class: 'status-list' },
+        STATUS_ORDER.map((st) => {
+          const list = statusCounts.get(st) ?? [];
+          return h(
+            'li',
             {},
-            h('summary', {}, statusBadge(s), ' ', h('strong', { 'data-count': list.length }, num(list.length))),
-            list.length
-              ? h(
-                  'ul',
-                  { class: 'inline-list' },
-                  list.map((e) => h('li', {}, h('a', { href: `/economy/${e.iso3}?series=${chosen.code}&lang=${l}` }, e.name))),
-                )
-              : null,
-          ),
-        );
-      }),
-    ),
-  );
+            h(
+              'details',
+              {},
+              h('summary', {}, statusBadge(st), ' ', h('strong', { 'data-count': list.length }, num(list.length))),
+              list.length ? h('ul', { class: 'inline-list' }, list.map((e) => h('li', {}, h('a', { href: `/economy/${e.iso3}?series=${chosen.code}&lang=${l}` }, e.name)))) : null,
+            ),
+          );
+        }),
+      ),
+    ]);
+  });
+  const pncDone = fill(pncSection, progressP, (progress) => {
+    const totals = series.map((s) => {
+      let sum = 0;
+      let n = 0;
+      for (const a of progress.data) {
+        if (a.series !== s.code || a.sex !== '_T' || a.age !== '_T' || a.quantile !== '_T') continue;
+        if (a.people_not_covered_latest === null) continue;
+        sum += a.people_not_covered_latest;
+        n += 1;
+      }
+      return { s, sum, n };
+    });
+    const countable = totals.filter((x) => x.s.relevant_population.countable && x.n > 0);
+    const notCountable = totals.filter((x) => !x.s.relevant_population.countable);
+    const pncChart = h('div', { class: 'chart' });
+    pncChart.style.height = `${Math.max(240, countable.length * 56)}px`;
+    append(pncSection, [
+      h('p', { class: 'hint' }, t('pnc_lead')),
+      chartWithTable(
+        t('pnc_chart_caption'),
+        pncChart,
+        table(t('pnc_title'), [t('col_contingency'), t('col_people_not_covered'), t('col_economies_counted')], countable.map((x) => [x.s.name, people(x.sum), num(x.n)]), { numeric: [1, 2] }),
+        t('show_table'),
+      ),
+      notCountable.length ? h('p', { class: 'hint' }, t('pnc_not_countable', { list: notCountable.map((x) => x.s.name).join('; ') })) : null,
+    ]);
+    chart(
+      pncChart,
+      {
+        grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+        xAxis: { type: 'value', axisLabel: { formatter: (v: number) => compactPeople(v) } },
+        yAxis: { type: 'category', inverse: true, data: countable.map((x) => x.s.name), axisLabel: { fontSize: 11, width: 190, overflow: 'break', lineHeight: 13 } },
+        tooltip: { trigger: 'axis', valueFormatter: (v: number) => people(v) },
+        series: [{ type: 'bar', data: countable.map((x) => Math.round(x.sum)), itemStyle: { color: '#0072b2' } }],
+      },
+      t('pnc_chart_caption'),
+    );
+  });
 
-  main.append(h('div', { class: 'grid' }, headline, statusSection, mapSection, pncSection, subSection));
-
-  // Charts last, once their boxes have a size.
-  drawMap(mapChart, regional, values, chosen, byIso, ctx);
-  chart(
-    pncChart,
-    {
-      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => compactPeople(v) } },
-      yAxis: { type: 'category', inverse: true, data: countable.map((x) => x.s.name), axisLabel: { fontSize: 11, width: 190, overflow: 'break', lineHeight: 13 } },
-      tooltip: { trigger: 'axis', valueFormatter: (v: number) => people(v) },
-      series: [{ type: 'bar', data: countable.map((x) => Math.round(x.sum)), itemStyle: { color: '#0072b2' } }],
-    },
-    t('pnc_chart_caption'),
-  );
-  if (subRows.length) {
+  // 5. Subregions.
+  const subDone = fill(subSection, subP, (subAgg) => {
+    const cfSel = select(
+      [0, 1, 2, 3, 5].map((n) => ({ value: String(n), label: n === 0 ? t('carry_forward_none') : t('carry_forward_years', { n }) })),
+      String(carryForward),
+      { id: 'ov-cf' },
+    );
+    cfSel.addEventListener('change', () => ctx.setParams({ carry_forward: cfSel.value }));
+    const subYear = mapYear ?? latestCommonYear(subAgg.data);
+    const subRows = subAgg.data.filter((r) => r.year === subYear);
+    const subChart = h('div', { class: 'chart' });
+    append(subSection, [
+      h('div', { class: 'filters' }, field(t('label_carry_forward'), cfSel)),
+      subRows.length
+        ? chartWithTable(
+            t('subregions_caption', { series: chosen.name, year: subYear ?? '–' }),
+            subChart,
+            table(
+              t('subregions_title'),
+              [t('col_group'), t('col_population_weighted'), t('col_simple_average'), t('col_economies_with_data'), t('col_population_share')],
+              subRows.map((r) => [subregionName(r.group), pct(r.population_weighted), pct(r.simple_average), `${r.economies_with_data} / ${r.economies_in_group}`, share(r.population_share_with_data)]),
+              { numeric: [1, 2, 3, 4] },
+            ),
+            t('show_table'),
+          )
+        : emptyState(t('no_data_year')),
+    ]);
+    if (!subRows.length) return;
     chart(
       subChart,
       {
@@ -253,16 +242,12 @@ export async function renderOverview(ctx: Ctx): Promise<void> {
         xAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: (v: number) => pct(v, 0) } },
         yAxis: { type: 'category', inverse: true, data: subRows.map((r) => subregionName(r.group)), axisLabel: { width: 150, overflow: 'break' } },
         tooltip: { trigger: 'axis', valueFormatter: (v: number) => pct(v) },
-        series: [
-          {
-            type: 'bar',
-            data: subRows.map((r) => ({ value: r.population_weighted, itemStyle: { color: r.group === REGION ? '#d55e00' : '#0072b2' } })),
-          },
-        ],
+        series: [{ type: 'bar', data: subRows.map((r) => ({ value: r.population_weighted, itemStyle: { color: r.group === REGION ? '#d55e00' : '#0072b2' } })) }],
       },
       t('subregions_caption', { series: chosen.name, year: subYear ?? '–' }),
     );
-  }
+  });
+  await Promise.all([headDone, mapDone, progressDone, pncDone, subDone]);
 }
 
 function latestCommonYear(rows: Aggregate[]): number | null {
