@@ -196,6 +196,8 @@ const publicTests = [
       await page.waitForURL(/economies=KHM%2C|economies=KHM,/);
       const picked = new URL(page.url()).searchParams.get('economies').split(',');
       assert.deepEqual([...picked].sort(), [...sea].sort());
+      await page.waitForSelector('[data-testid=compare-chart] canvas');
+      for (const iso of sea) assert.ok(await page.isChecked(`#cmp-${iso}`), `${iso} is not ticked`);
       await shot(page, 'compare-en');
       await page.context().close();
     },

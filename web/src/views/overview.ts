@@ -62,7 +62,9 @@ export async function renderOverview(ctx: Ctx): Promise<void> {
   // Every request starts now; each section is drawn as soon as its own data arrive, so the
   // headline and the map do not wait for the slower progress assessments.
   const headP = get<{ data: Aggregate[] }>('/aggregates', { series: HEADLINE_SERIES, sex: '_T', group: REGION, carry_forward: carryForward });
-  const progressP = get<{ data: Assessment[] }>('/progress', { economy: regional.map((e) => e.iso3).join(',') });
+  // The assessments of every economy are the heaviest answer: asked once the headline is in, so
+  // they do not compete with it for the server's cores.
+  const progressP = headP.catch(() => undefined).then(() => get<{ data: Assessment[] }>('/progress', { economy: regional.map((e) => e.iso3).join(',') }));
   const obsP = allObservations({ series: chosen.code, sex: '_T', age: '_T', quantile: '_T' });
   const subP = get<{ data: Aggregate[] }>('/aggregates', { series: chosen.code, sex: '_T', carry_forward: carryForward });
   const mapP = loadMap();
