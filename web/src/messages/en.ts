@@ -38,6 +38,7 @@ export const en = {
   reason_no_trend: 'no trend can be drawn; target {target}',
   reason_achieved: 'latest {latest} ({year}) meets the target {target}',
   reason_insufficient: 'only {n} observation(s) since 2015; a trend needs 2',
+  reason_insufficient_none: 'no observation since 2015 (latest {year}); a trend needs 2',
   reason_no_data: 'no data yet; target {target}',
   reason_default_target: '(default target: universal coverage)',
 

@@ -39,6 +39,7 @@ export const fr: Record<Key, string> = {
   reason_no_trend: 'aucune tendance ne peut être tracée ; cible {target}',
   reason_achieved: 'la dernière valeur {latest} ({year}) atteint la cible {target}',
   reason_insufficient: '{n} observation(s) seulement depuis 2015 ; une tendance en demande 2',
+  reason_insufficient_none: 'aucune observation depuis 2015 (la dernière en {year}) ; une tendance en demande 2',
   reason_no_data: 'pas encore de données ; cible {target}',
   reason_default_target: '(cible par défaut : couverture universelle)',
 

@@ -39,6 +39,7 @@ export const ru: Record<Key, string> = {
   reason_no_trend: 'тенденцию определить нельзя; цель {target}',
   reason_achieved: 'последнее значение {latest} ({year}) достигает цели {target}',
   reason_insufficient: 'с 2015 года наблюдений: {n}; для тенденции нужно 2',
+  reason_insufficient_none: 'с 2015 года наблюдений нет (последнее — {year}); для тенденции нужно 2',
   reason_no_data: 'данных пока нет; цель {target}',
   reason_default_target: '(цель по умолчанию: всеобщий охват)',
 

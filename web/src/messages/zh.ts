@@ -39,6 +39,7 @@ export const zh: Record<Key, string> = {
   reason_no_trend: '无法得出趋势；目标为{target}',
   reason_achieved: '最新值{latest}（{year}年）已达到目标{target}',
   reason_insufficient: '2015年以来仅有{n}个观测值；计算趋势至少需要2个',
+  reason_insufficient_none: '2015年以来没有观测值（最新为{year}年）；计算趋势至少需要2个',
   reason_no_data: '尚无数据；目标为{target}',
   reason_default_target: '（默认目标：全民覆盖）',
 

@@ -31,7 +31,9 @@ export function reasonText(a: Assessment): string {
         ? t('reason_no_trend', { target }) + suffix
         : t('reason_trend', { projected: pct(a.projected_2030), target }) + suffix;
     case 'insufficient_data':
-      return t('reason_insufficient', { n: a.trend_observations });
+      return a.trend_observations === 0 && a.latest
+        ? t('reason_insufficient_none', { year: a.latest.year })
+        : t('reason_insufficient', { n: a.trend_observations });
     case 'no_data':
       return t('reason_no_data', { target });
   }

@@ -162,11 +162,7 @@ function uploadSection(iso3: string, reload: () => void): HTMLElement {
     store.disabled = true;
     report.replaceChildren(h('p', { role: 'status' }, t('upload_checking')));
     try {
-      const r = await request<ImportResult>('POST', `/economies/${iso3}/imports`, {
-        query: { format: format.value, dry_run: dryRun ? 'true' : 'false', reason: reason.value.trim() },
-        body: text,
-        contentType: 'text/csv',
-      });
+      const r = await sendImport(iso3, { format: format.value, dry_run: dryRun ? 'true' : 'false', reason: reason.value.trim() }, text);
       if (dryRun) {
         clean = text;
         store.disabled = false;
@@ -177,7 +173,7 @@ function uploadSection(iso3: string, reload: () => void): HTMLElement {
       }
     } catch (e) {
       clean = null;
-      if (e instanceof ApiError && e.status === 422) report.replaceChildren(validationReport(f.name, e.details));
+      if (e instanceof ApiError && e.status === 422) report.replaceChildren(validationReport(f.name, e.details, serverSpeaks === true));
       else report.replaceChildren(h('p', { class: 'notice warn', role: 'alert' }, describeError(e)));
     } finally {
       check.disabled = false;
@@ -201,11 +197,39 @@ function uploadSection(iso3: string, reload: () => void): HTMLElement {
   );
 }
 
-export function validationReport(fileName: string, details: ErrorDetail[]): HTMLElement {
+// Whether the server writes validation messages in the language asked with `lang=` (null: not
+// known yet). A server that does not take `lang` refuses it with 400 on `query.lang`; the app
+// then asks without it and explains each problem itself from the column it names.
+let serverSpeaks: boolean | null = null;
+
+async function sendImport(iso3: string, query: Record<string, string>, text: string): Promise<ImportResult> {
+  const send = (withLang: boolean) =>
+    request<ImportResult>('POST', `/economies/${iso3}/imports`, { query: withLang ? { ...query, lang: lang() } : query, body: text, contentType: 'text/csv' });
+  if (serverSpeaks === false) return send(false);
+  try {
+    const r = await send(true);
+    serverSpeaks = true;
+    return r;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 400 && e.details.some((d) => d.path === 'query.lang')) {
+      serverSpeaks = false;
+      return send(false);
+    }
+    if (e instanceof ApiError && e.status === 422) serverSpeaks = true;
+    throw e;
+  }
+}
+
+// The problems of a refused file, one row each. When the server wrote them in the page's
+// language they are shown as they are; otherwise each gets the app's explanation for its column,
+// with the server's English sentence beneath.
+export function validationReport(fileName: string, details: ErrorDetail[], localized: boolean): HTMLElement {
   const rows = details.map((d) => {
     const { line, field: fld } = parseDetailPath(d.path);
     const help = FIELD_HELP[fld.toLowerCase()];
-    return [line === null ? t('upload_whole_file') : t('upload_line', { line }), fld || '–', h('span', {}, help ? t(help) : t('fix_generic'), h('br'), h('small', { lang: 'en', class: 'hint' }, d.message))];
+    const where = line === null ? t('upload_whole_file') : t('upload_line', { line });
+    if (localized) return [where, fld || '–', d.message];
+    return [where, fld || '–', h('span', {}, help ? t(help) : t('fix_generic'), h('br'), h('small', { lang: 'en', class: 'hint' }, d.message))];
   });
   return h(
     'div',
