@@ -37,7 +37,7 @@ export function changesTable(changes: Change[], series: Series[]): HTMLElement {
     changes.map((c) => {
       const before = valueText(c.kind, c.published);
       const after = valueText(c.kind, c.value);
-      return [t(`kind_${c.kind}` as 'kind_observation'), keyText(c, series), h('del', {}, before), h('ins', {}, after), c.reason || '–', `${c.author} · ${dateTime(c.recorded_at)}`];
+      return [t(`kind_${c.kind}` as 'kind_observation'), keyText(c, series), c.published ? h('del', {}, before) : before, h('ins', {}, after), c.reason || '–', `${c.author} · ${dateTime(c.recorded_at)}`];
     }),
     { className: 'diff' },
   );

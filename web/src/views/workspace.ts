@@ -3,7 +3,7 @@
 // they would give, and submit the change set for review.
 import { ApiError, economies as loadEconomies, get, request, seriesList, type Assessment, type ChangeSet, type ErrorDetail, type ImportResult, type Series } from '../api';
 import { append, field, h, select, table } from '../dom';
-import { dateTime, lang, num, pct, sexName, t } from '../i18n';
+import { dateTime, lang, natureName, num, pct, sexName, t } from '../i18n';
 import type { Ctx } from '../main';
 import { describeError } from '../main';
 import { economyOptions, emptyState, errorState, reasonText, statusBadge } from './common';
@@ -351,7 +351,7 @@ function editSection(iso3: string, series: Series[], reload: () => void): HTMLEl
   const yr = h('input', { type: 'number', min: 1990, max: 2035, step: 1, value: new Date().getFullYear() - 1 });
   const value = h('input', { type: 'number', min: 0, max: 100, step: 0.1 });
   const nature = select(
-    ['C', 'CA', 'E', 'M', 'G'].map((v) => ({ value: v, label: `${v}` })),
+    ['C', 'CA', 'E', 'M', 'G'].map((v) => ({ value: v, label: `${v}: ${natureName(v)}` })),
     'C',
   );
   const source = h('input', { type: 'text' });
