@@ -278,7 +278,7 @@ function drawMap(el: HTMLElement, regional: Economy[], values: Map<string, Obser
         max: 100,
         left: 8,
         bottom: 8,
-        text: ['100%', '0%'],
+        text: [pct(100, 0), pct(0, 0)],
         calculable: false,
         inRange: { color: ['#f7fbff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'] },
         textStyle: { fontFamily: FONT },
