@@ -177,6 +177,8 @@ export const en = {
   projected_path: 'Projected path',
   target_summary: 'baseline {baseline} ({baseline_year}), 2025: {interim}, 2030: {target}',
   population_proxy: 'The number of people approximates the series’ population (see the methodology).',
+  all_series_title: 'Every series over time',
+  all_series_caption: 'Every series with data, both sexes, over time',
   observations_title: 'Observations, with source and history',
   history_button: 'Revisions (#{rev})',
   history_title: 'Revision history: {year}, {breakdown}',

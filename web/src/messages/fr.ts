@@ -178,6 +178,8 @@ export const fr: Record<Key, string> = {
   projected_path: 'Trajectoire projetée',
   target_summary: 'référence {baseline} ({baseline_year}), 2025 : {interim}, 2030 : {target}',
   population_proxy: 'Le nombre de personnes est une approximation de la population de la série (voir la méthodologie).',
+  all_series_title: 'Toutes les séries dans le temps',
+  all_series_caption: 'Toutes les séries avec données, les deux sexes, dans le temps',
   observations_title: 'Observations, avec leur source et leur historique',
   history_button: 'Révisions (n° {rev})',
   history_title: 'Historique des révisions : {year}, {breakdown}',

@@ -178,6 +178,8 @@ export const ru: Record<Key, string> = {
   projected_path: 'Прогнозная траектория',
   target_summary: 'базовый уровень {baseline} ({baseline_year}), 2025: {interim}, 2030: {target}',
   population_proxy: 'Число людей приблизительно отражает население ряда (см. методологию).',
+  all_series_title: 'Все ряды во времени',
+  all_series_caption: 'Все ряды с данными, оба пола, во времени',
   observations_title: 'Наблюдения, их источники и история',
   history_button: 'Версии (#{rev})',
   history_title: 'История версий: {year}, {breakdown}',

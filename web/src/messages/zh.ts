@@ -178,6 +178,8 @@ export const zh: Record<Key, string> = {
   projected_path: '预测路径',
   target_summary: '基线{baseline}（{baseline_year}年），2025年：{interim}，2030年：{target}',
   population_proxy: '人数为该系列所指人口的近似值（见方法说明）。',
+  all_series_title: '各系列随时间的变化',
+  all_series_caption: '所有有数据的系列（男女合计）随时间的变化',
   observations_title: '观测值及其来源和历史',
   history_button: '修订记录（#{rev}）',
   history_title: '修订历史：{year}年，{breakdown}',

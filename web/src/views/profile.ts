@@ -85,6 +85,51 @@ export async function renderProfile(ctx: Ctx): Promise<void> {
     ),
   );
 
+  // Every series with data over time (both sexes, all ages), on one chart.
+  const totalsObs = obs.filter((o) => o.sex === '_T' && o.age === '_T' && o.quantile === '_T');
+  if (withData.length > 1 && totalsObs.length) {
+    const allEl = h('div', { class: 'chart tall', 'data-testid': 'all-series-chart' });
+    const allYears = [...new Set(totalsObs.map((o) => o.year))].sort((a, b) => a - b);
+    const shown = withData.filter((s) => totalsObs.some((o) => o.series === s.code));
+    main.append(
+      h(
+        'section',
+        { class: 'card wide', 'aria-labelledby': 'all-title' },
+        h('h2', { id: 'all-title' }, t('all_series_title')),
+        chartWithTable(
+          t('all_series_caption'),
+          allEl,
+          table(
+            t('all_series_caption'),
+            [t('col_series'), ...allYears.map(String)],
+            shown.map((s) => [s.name, ...allYears.map((y) => pct(totalsObs.find((o) => o.series === s.code && o.year === y)?.value))]),
+            { numeric: allYears.map((_, i) => i + 1) },
+          ),
+          t('show_table'),
+        ),
+      ),
+    );
+    requestAnimationFrame(() =>
+      chart(
+        allEl,
+        {
+          legend: { top: 0, type: 'scroll' },
+          grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
+          xAxis: { type: 'value', min: allYears[0], max: allYears[allYears.length - 1], minInterval: 1, axisLabel: { formatter: (v: number) => String(v) } },
+          yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: (v: number) => pct(v, 0) } },
+          tooltip: { trigger: 'item', formatter: (p: { seriesName: string; value: [number, number] }) => `${p.seriesName}\n${p.value[0]}: ${pct(p.value[1])}` },
+          series: shown.map((s) => ({
+            name: s.name,
+            type: 'line',
+            symbolSize: 6,
+            data: totalsObs.filter((o) => o.series === s.code).sort((a, b) => a.year - b.year).map((o) => [o.year, o.value]),
+          })),
+        },
+        t('all_series_caption'),
+      ),
+    );
+  }
+
   // The chosen series.
   const sObs = obs.filter((o) => o.series === chosen.code);
   const main_a = progress.data.find((a) => a.series === chosen.code && a.sex === '_T' && a.age === '_T' && a.quantile === '_T') ?? progress.data.find((a) => a.series === chosen.code && a.age === '_T' && a.quantile === '_T');
