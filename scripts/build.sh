@@ -16,5 +16,5 @@ cmake --build "$BUILD_DIR" -j "${JOBS:-2}"
   if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
     npm ci --no-audit --no-fund --loglevel=error
   fi
-  npm run --silent build >/dev/null
+  npm run --silent build
 )
