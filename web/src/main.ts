@@ -31,14 +31,11 @@ let renderId = 0;
 
 const LANG_NAMES: Record<string, string> = { en: 'English', zh: '中文', ru: 'Русский', fr: 'Français' };
 
-// Servers without accounts have no /session route; asking it would log a 404 in the console.
-let hasAccounts: boolean | null = null;
+// A server without accounts answers 404 on /session: everyone is anonymous, and it is not asked
+// again.
+let hasAccounts = true;
 
 async function loadSession(): Promise<void> {
-  if (hasAccounts === null) {
-    const index = await get<{ routes: { path: string }[] }>('');
-    hasAccounts = index.routes.some((r) => r.path === '/api/v1/session');
-  }
   if (!hasAccounts) {
     user = null;
     return;
@@ -48,9 +45,9 @@ async function loadSession(): Promise<void> {
     user = s.user;
     setCsrfToken(s.csrf_token);
   } catch (e) {
-    // A server without accounts answers 404: everyone is anonymous.
     user = null;
     setCsrfToken(null);
+    if (e instanceof ApiError && e.status === 404) hasAccounts = false;
     if (e instanceof ApiError && e.kind === 'network') throw e;
   }
 }
