@@ -361,6 +361,11 @@ workspaceTests.push(
       assert.ok(!(await page.$('[data-testid=upload-file]')));
       const status = await page.evaluate(async () => (await fetch('/api/v1/economies/THA/workspace')).status);
       assert.equal(status, 403);
+      // The session gone (expired, or the cookie cleared): the workspace asks to sign in again.
+      await page.context().clearCookies();
+      await page.goto(base + '/workspace/KHM');
+      await page.waitForSelector('[data-testid=error-state] a[href^="/login?next="]');
+      assert.ok(!(await page.$('[data-testid=who]')));
       await page.context().close();
     },
   ],
