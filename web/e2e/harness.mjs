@@ -73,7 +73,14 @@ export async function setup({ bin, web, users = [] }) {
     run(bin, ['--db', db, 'user', 'add', u.name, '--role', u.role, ...(u.economy ? ['--economy', u.economy] : []), '--display-name', u.display], { SPCOOP_PASSWORD: u.password });
   }
   const server = await serve(bin, db, web);
-  const browser = await chromium.launch({ executablePath: findChromium(), args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'] });
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: findChromium(), args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'] });
+  } catch (e) {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     dir,
     db,
