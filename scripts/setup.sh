@@ -9,6 +9,7 @@ packages=(
   # libraries (see ARCHITECTURE.md, "Dependencies")
   libsqlite3-dev libfmt-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libexpected-dev
   libssl-dev zlib1g-dev libbrotli-dev
+  libsodium-dev  # auth: argon2id passwords, random tokens
   libyaml-cpp-dev libreadstat-dev r-base-core r-cran-laeken  # simulate: rules, .dta/.sav, bench peer
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 curl

@@ -145,6 +145,33 @@ TEST_F(CliTest, AFileWithOneBadRowChangesNothingAndNamesTheRow) {
   EXPECT_EQ(Json("observations").size(), before + 999);
 }
 
+TEST_F(CliTest, ImportErrorsComeInTheChosenLanguage) {
+  Init();
+  // Line 3 (the second data row) has the year 1850, before spcoop's first year, 1990.
+  fs::path file = Write("years.csv",
+                        "series,economy,year,value\n"
+                        "SI_COV_BENFTS,KHM,2019,20\n"
+                        "SI_COV_BENFTS,KHM,1850,21\n");
+  Outcome zh = Spcoop("import --lang zh " + Quote(file.string()));
+  EXPECT_EQ(zh.code, 3);
+  EXPECT_NE(zh.err.find("years.csv：2 行中有 1 行有错误；未导入任何数据。"), std::string::npos)
+      << zh.err;
+  EXPECT_NE(zh.err.find("years.csv:3:3: year“1850”：超出 1990-2035 的范围。修改方法：请检查年份；"
+                        "spcoop 保存 1990 年至 2035 年的观测值"),
+            std::string::npos)
+      << zh.err;
+  Outcome fr = Spcoop("import " + Quote(file.string()) + " --lang fr");
+  EXPECT_EQ(fr.code, 3);
+  EXPECT_NE(fr.err.find("years.csv:3:3: year « 1850 » : en dehors de 1990-2035. Correction : "
+                        "vérifiez l'année ; spcoop conserve les observations de 1990 à 2035"),
+            std::string::npos)
+      << fr.err;
+  Outcome skipped = Spcoop("import --skip-bad-rows --lang ru " + Quote(file.string()));
+  EXPECT_EQ(skipped.code, 0) << skipped.err;
+  EXPECT_NE(skipped.out.find("year «1850»: вне диапазона 1990-2035"), std::string::npos)
+      << skipped.out;
+}
+
 TEST_F(CliTest, ALaterImportKeepsBothRevisionsInTheHistory) {
   Init();
   fs::path file = Write("update.csv",
@@ -285,11 +312,55 @@ TEST_F(CliTest, ErrorsHaveDocumentedExitCodes) {
 
 TEST_F(CliTest, EveryVerbHasHelp) {
   for (const char* verb : {"init", "import", "economies", "series", "observations", "history",
-                           "imports", "target", "progress", "aggregate", "serve", "simulate"}) {
+                           "imports", "target", "progress", "aggregate", "serve", "simulate",
+                           "backup", "restore"}) {
     Outcome r = Spcoop(std::string(verb) + " --help");
     EXPECT_EQ(r.code, 0) << verb;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << verb;
   }
+}
+
+TEST_F(CliTest, BackupAndRestoreGiveBackTheSameDatabase) {
+  Init();
+  Outcome imp = Spcoop("import " + Quote(Write("update.csv",
+                                               "series,economy,sex,age,quantile,year,value\n"
+                                               "SI_COV_BENFTS,KHM,_T,_T,_T,2023,25.5\n")
+                                             .string()) +
+                       " --reason 'new survey'");
+  ASSERT_EQ(imp.code, 0) << imp.err;
+  std::string backup = (dir_ / "spcoop.bak").string();
+  ASSERT_EQ(Spcoop("backup " + Quote(backup)).code, 0);
+  // The same verbs on another database file: --db is given once, so the command is built here.
+  std::string other = (dir_ / "restored.db").string();
+  auto on_other = [&](const std::string& args) {
+    std::string cmd = Quote(SPCOOP_BINARY) + " --quiet --db " + Quote(other) + " " + args +
+                      " >" + Quote((dir_ / "out2").string()) + " 2>" +
+                      Quote((dir_ / "err2").string());
+    int status = std::system(cmd.c_str());
+    Outcome r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(dir_ / "out2");
+    r.err = ReadFile(dir_ / "err2");
+    return r;
+  };
+  Outcome restored = on_other("restore " + Quote(backup));
+  ASSERT_EQ(restored.code, 0) << restored.err;
+  Outcome original = Spcoop("history --series SI_COV_BENFTS --economy KHM --year 2023 --json");
+  Outcome copy = on_other("history --series SI_COV_BENFTS --economy KHM --year 2023 --json");
+  ASSERT_EQ(copy.code, 0) << copy.err;
+  EXPECT_EQ(copy.out, original.out);
+  EXPECT_NE(copy.out.find("new survey"), std::string::npos) << copy.out;
+  EXPECT_EQ(on_other("observations --json").out, Spcoop("observations --json").out);
+
+  // A second restore meets data: exit 5 and a pointer to --force; with --force it succeeds.
+  Outcome again = on_other("restore " + Quote(backup));
+  EXPECT_EQ(again.code, 5);
+  EXPECT_NE(again.err.find("--force"), std::string::npos) << again.err;
+  EXPECT_EQ(on_other("restore --force " + Quote(backup)).code, 0);
+  // A file that is not a backup is rejected as bad input (3); an existing output is refused.
+  EXPECT_EQ(on_other("restore --force " + Quote(Write("x.csv", "a,b\n1,2\n").string())).code,
+            3);
+  EXPECT_EQ(Spcoop("backup " + Quote(backup)).code, 1);
 }
 
 TEST_F(CliTest, BundledDataGivesCambodiaAnAssessmentPerSeries) {

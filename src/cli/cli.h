@@ -51,5 +51,7 @@ void AddProgressCommands(CLI::App& app, GlobalOptions& g, Action& action);  // p
 void AddServeCommand(CLI::App& app, GlobalOptions& g, Action& action);
 // The policy simulator (simulate_command.cc).
 void AddSimulateCommand(CLI::App& app, GlobalOptions& g, Action& action);
+// backup and restore of a whole database (backup_command.cc).
+void AddBackupCommands(CLI::App& app, GlobalOptions& g, Action& action);
 
 }  // namespace spcoop::cli

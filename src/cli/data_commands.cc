@@ -7,6 +7,7 @@
 #include "common.h"
 #include "output.h"
 #include "spcoop/ingest/ingest.h"
+#include "spcoop/ingest/messages.h"
 #include "spcoop/ingest/reference.h"
 
 namespace spcoop::cli {
@@ -85,6 +86,7 @@ int RunImport(const GlobalOptions& g, const ImportArgs& a) {
     req.vintage = a.vintage;
     req.dry_run = a.dry_run;
     req.skip_bad_rows = a.skip_bad_rows;
+    req.lang = LanguageOf(g);
     req.provenance = {CliAuthor(), "", a.reason.empty() ? "imported with spcoop import" : a.reason};
     std::string name = fs::path(file).filename().string();
     ProgressBar bar("reading " + name, g.quiet);
@@ -103,7 +105,9 @@ int RunImport(const GlobalOptions& g, const ImportArgs& a) {
     }
     if (g.Format() == OutputFormat::kTable) {
       PrintImportCounts(report->record, a.dry_run, std::cout);
-      for (const auto& e : report->skipped) std::cout << "  skipped " << e.ToString() << "\n";
+      for (const auto& e : report->skipped) {
+        std::cout << "  skipped " << ingest::RenderRowError(e, LanguageOf(g)) << "\n";
+      }
     } else {
       Table t({"file", "format", "import_id", "dry_run", "rows", "added", "changed", "unchanged",
                "skipped"});

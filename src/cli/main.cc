@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     if (const char* data = std::getenv("SPCOOP_DATA")) g.data_dir = data;
     app.add_option("--db", g.database, "Database: a SQLite file path or a postgresql:// URI (default var/spcoop.db, or $SPCOOP_DB)");
     app.add_option("--data", g.data_dir, "Reference data folder (default: the bundled data/reference)");
-    app.add_option("--lang", g.lang, "Language of names: en, zh, ru, fr")
+    app.add_option("--lang", g.lang, "Language of names and import validation messages: en, zh, ru, fr")
         ->check(CLI::IsMember({"en", "zh", "ru", "fr"}));
     auto* json = app.add_flag("--json", g.json, "Print JSON instead of a table");
     app.add_flag("--csv", g.csv, "Print CSV instead of a table")->excludes(json);
@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
     AddProgressCommands(app, g, action);
     AddServeCommand(app, g, action);
     AddSimulateCommand(app, g, action);
+    AddBackupCommands(app, g, action);
 
     try {
       app.parse(argc, argv);

@@ -15,6 +15,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kPermissionDenied: return "permission_denied";
     case StatusCode::kUnauthenticated: return "unauthenticated";
     case StatusCode::kResourceExhausted: return "resource_exhausted";
+    case StatusCode::kRateLimited: return "rate_limited";
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kDataLoss: return "data_loss";
     case StatusCode::kInternal: return "internal";

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "internal.h"
+#include "spcoop/ingest/messages.h"
 
 namespace spcoop::ingest {
 
@@ -88,15 +89,15 @@ std::string Sha256Hex(std::string_view data) {
 namespace {
 
 std::vector<StatusDetail> Details(const ParsedFile& parsed, std::string_view file,
-                                  size_t max_errors) {
+                                  size_t max_errors, Language lang) {
   std::vector<StatusDetail> details;
   details.reserve(parsed.errors.size() + 1);
-  for (const RowError& e : parsed.errors) details.push_back({e.Location(), e.Message()});
+  for (const RowError& e : parsed.errors) {
+    details.push_back({e.Location(), RenderRowErrorMessage(e, lang)});
+  }
   if (parsed.truncated_errors) {
-    details.push_back({std::string(file),
-                       fmt::format("more problems were found than the {} listed; fix these, or "
-                                   "raise --max-errors to see them all",
-                                   max_errors)});
+    details.push_back({std::string(file), RenderMessage("import_errors_truncated", lang,
+                                                        {{"max", std::to_string(max_errors)}})});
   }
   return details;
 }
@@ -115,25 +116,32 @@ Result<ImportReport> ImportData(Store& store, std::string_view data, std::string
   if (options.default_source.empty()) options.default_source = request.source;
   SPCOOP_ASSIGN_OR_RETURN(ParsedFile parsed, Parse(data, display_name, economies, options));
 
+  const Language lang = request.lang;
   if (parsed.file_error) {
-    std::string first =
-        parsed.errors.empty() ? "the file cannot be read" : parsed.errors[0].problem;
-    return Err(Status::InvalidArgument(fmt::format("{}: {}; nothing was imported", file, first))
-                   .WithDetails(Details(parsed, file, options.max_errors)));
+    std::string first;
+    if (parsed.errors.empty()) {
+      first = RenderMessage("import_cannot_read", lang, {});
+    } else {
+      const RowError& e = parsed.errors[0];
+      first = e.code.empty() ? e.problem : RenderMessage(e.code, lang, e.args);
+    }
+    return Err(Status::InvalidArgument(
+                   RenderMessage("import_file_error", lang, {{"file", file}, {"problem", first}}))
+                   .WithDetails(Details(parsed, file, options.max_errors, lang)));
   }
   if (parsed.bad_rows > 0 && (!request.skip_bad_rows || parsed.rows.empty())) {
     std::string message =
         parsed.rows.empty()
-            ? fmt::format("{}: {}; nothing was imported. Fix them and import the file again", file,
-                          parsed.rows_read == 1
-                              ? std::string("the only row has errors")
-                              : fmt::format("all {} rows have errors", parsed.rows_read))
-            : fmt::format(
-                  "{}: {} of {} rows have errors; nothing was imported. Fix them, or pass "
-                  "--skip-bad-rows to import the good rows",
-                  file, parsed.bad_rows, parsed.rows_read);
+            ? (parsed.rows_read == 1
+                   ? RenderMessage("import_only_row_bad", lang, {{"file", file}})
+                   : RenderMessage("import_all_rows_bad", lang,
+                                   {{"file", file}, {"rows", std::to_string(parsed.rows_read)}}))
+            : RenderMessage("import_some_rows_bad", lang,
+                            {{"file", file},
+                             {"bad", std::to_string(parsed.bad_rows)},
+                             {"rows", std::to_string(parsed.rows_read)}});
     return Err(Status::InvalidArgument(std::move(message))
-                   .WithDetails(Details(parsed, file, options.max_errors)));
+                   .WithDetails(Details(parsed, file, options.max_errors, lang)));
   }
 
   ImportReport report;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "internal.h"
 #include "spcoop/core/codes.h"
 #include "spcoop/ingest/ingest.h"
+#include "spcoop/ingest/messages.h"
 
 namespace spcoop::ingest {
 namespace {
@@ -319,29 +321,29 @@ struct AgeCode {
   int id = 0;  // distinct per normalized code within one Parse()
 };
 
-constexpr std::string_view kSexFix =
-    "use _T (both sexes), F or M; BOTHSEX, FEMALE, MALE and SEX_T, SEX_F, SEX_M are accepted too";
-constexpr std::string_view kAgeFix =
-    "use _T (all ages) or a range such as Y_GE65, Y15T64, Y0T14 or Y_LT15; ALLAGE, 65+ and 15-64 "
-    "are accepted too";
-constexpr std::string_view kQuantileFix = "use _T (all) or Q1 to Q5 (Q1 = the poorest fifth)";
-constexpr std::string_view kUtf8Fix =
-    "save the file as UTF-8 (in Excel: \"CSV UTF-8 (Comma delimited)\")";
-constexpr std::string_view kHeaderFix =
-    "start the file with a header row such as series,economy,year,value (see docs/formats.md)";
-
-// How to fix a value that is not a number.
+// The fix code for a value that is not a number (messages.json).
 std::string_view NotANumberFix(std::string_view v) {
-  if (v.empty()) return "write the coverage as a number such as 42.5, or leave the row out";
-  if (v.find('%') != std::string_view::npos) {
-    return "write the number without the % sign, such as 42.5";
-  }
+  if (v.empty()) return "fix_value_empty";
+  if (v.find('%') != std::string_view::npos) return "fix_percent_sign";
   if (size_t comma = v.find(','); comma != std::string_view::npos) {
     std::string dotted(v);
     dotted[comma] = '.';
-    if (ParseNumber(dotted)) return "use a point as the decimal separator, such as 42.5";
+    if (ParseNumber(dotted)) return "fix_decimal_point";
   }
-  return "write the coverage as a number such as 42.5; leave out rows that have no value";
+  return "fix_number";
+}
+
+// A row error with its catalogued problem and fix; problem and fix get their English texts.
+RowError MakeError(const std::string& file, int64_t line, int column, std::string field,
+                   std::string value, std::string_view code, std::string_view fix_code,
+                   MessageArgs args = {}) {
+  RowError e{file, line, column, std::move(field), std::move(value),
+             RenderMessage(code, Language::kEn, args),
+             fix_code.empty() ? std::string() : RenderMessage(fix_code, Language::kEn, args)};
+  e.code = code;
+  e.fix_code = fix_code;
+  e.args = std::move(args);
+  return e;
 }
 
 // Parses one file; holds the state shared by the header and the rows.
@@ -355,12 +357,12 @@ class Parser {
 
  private:
   void AddError(RowError e);
-  void FileError(int column, std::string field, std::string_view value, std::string problem,
-                 std::string fix);
+  void FileError(int column, std::string field, std::string_view value, std::string_view code,
+                 std::string_view fix_code, MessageArgs args = {});
   bool ReadHeader(CsvReader& reader);
   void ReadRow(const CsvReader& reader);
-  void RowProblem(const std::vector<std::string_view>& fields, Role role, std::string problem,
-                  std::string_view fix);
+  void RowProblem(const std::vector<std::string_view>& fields, Role role, std::string_view code,
+                  std::string_view fix_code, MessageArgs args = {});
   void MaybeReportProgress(size_t offset);
 
   std::string_view data_;
@@ -390,11 +392,11 @@ void Parser::AddError(RowError e) {
   out_.errors.push_back(std::move(e));
 }
 
-void Parser::FileError(int column, std::string field, std::string_view value, std::string problem,
-                       std::string fix) {
+void Parser::FileError(int column, std::string field, std::string_view value,
+                       std::string_view code, std::string_view fix_code, MessageArgs args) {
   out_.file_error = true;
-  AddError(
-      {file_, 1, column, std::move(field), Printable(value), std::move(problem), std::move(fix)});
+  AddError(MakeError(file_, 1, column, std::move(field), Printable(value), code, fix_code,
+                     std::move(args)));
 }
 
 void Parser::MaybeReportProgress(size_t offset) {
@@ -409,12 +411,12 @@ ParsedFile Parser::Run() {
                              static_cast<unsigned char>(data_[1]) == 0xFE) ||
                             (static_cast<unsigned char>(data_[0]) == 0xFE &&
                              static_cast<unsigned char>(data_[1]) == 0xFF))) {
-    FileError(0, "", "", "the file is UTF-16, not UTF-8", std::string(kUtf8Fix));
+    FileError(0, "", "", "file_utf16", "fix_utf8");
     return std::move(out_);
   }
   CsvReader reader(data_);
   if (!reader.Next()) {
-    FileError(0, "", "", "the file is empty", std::string(kHeaderFix));
+    FileError(0, "", "", "file_empty", "fix_header");
     return std::move(out_);
   }
   if (!ReadHeader(reader)) return std::move(out_);
@@ -428,8 +430,7 @@ ParsedFile Parser::Run() {
     MaybeReportProgress(reader.offset());
   }
   if (out_.rows_read == 0) {
-    FileError(0, "", "", "the file has a header but no data rows",
-              "add the data below the header row");
+    FileError(0, "", "", "file_no_rows", "fix_add_rows");
   }
   if (options_.progress) {
     options_.progress(static_cast<int64_t>(data_.size()), static_cast<int64_t>(data_.size()));
@@ -441,15 +442,13 @@ bool Parser::ReadHeader(CsvReader& reader) {
   const auto& fields = reader.fields();
   if (reader.problem() != CsvReader::Problem::kNone) {
     FileError(reader.problem_column(), "", "",
-              reader.problem() == CsvReader::Problem::kUnclosedQuote
-                  ? "a quoted column name is not closed"
-                  : "text after the closing quote of a column name",
-              "write each column name plainly, separated by commas");
+              reader.problem() == CsvReader::Problem::kUnclosedQuote ? "header_unclosed_quote"
+                                                                     : "header_text_after_quote",
+              "fix_plain_names");
     return false;
   }
   for (int c : reader.invalid_utf8_columns()) {
-    FileError(c, "column", fields[c - 1], "the header row is not valid UTF-8",
-              std::string(kUtf8Fix));
+    FileError(c, "column", fields[c - 1], "header_not_utf8", "fix_utf8");
   }
   if (out_.file_error) return false;
 
@@ -465,19 +464,15 @@ bool Parser::ReadHeader(CsvReader& reader) {
   Format format = options_.format;
   if (format == Format::kAuto) {
     if (!detected) {
-      FileError(0, "", "",
-                "the header row matches none of the accepted layouts (sdg-csv, ilostat-csv, "
-                "tidy-csv)",
-                std::string(kHeaderFix));
+      FileError(0, "", "", "header_unknown_layout", "fix_header");
       return false;
     }
     format = *detected;
   } else if (detected && *detected != format) {
     // Every column would be wrong for the requested format: give the one useful message.
-    FileError(0, "", "",
-              fmt::format("the header row looks like {}, not {}", FormatName(*detected),
-                          FormatName(format)),
-              fmt::format("leave out --format, or pass --format {}", FormatName(*detected)));
+    FileError(0, "", "", "header_other_format", "fix_other_format",
+              {{"detected", std::string(FormatName(*detected))},
+               {"requested", std::string(FormatName(format))}});
     return false;
   }
   layout_.format = format;
@@ -489,13 +484,9 @@ bool Parser::ReadHeader(CsvReader& reader) {
     if (!role) {
       if (format != Format::kTidyCsv) continue;  // sdg-csv and ilostat-csv tolerate extra columns
       if (normalized[i].empty()) {
-        FileError(column, "column", "", "the column has no name",
-                  "name it, or remove it (a comma at the end of the header row adds an empty "
-                  "column)");
+        FileError(column, "column", "", "column_no_name", "fix_name_column");
       } else {
-        FileError(column, "column", layout_.names[i], "not a tidy-csv column",
-                  "remove the column, or rename it to one of series, economy, sex, age, "
-                  "quantile, year, value, unit, nature, source, note");
+        FileError(column, "column", layout_.names[i], "column_not_tidy", "fix_tidy_column");
       }
       continue;
     }
@@ -507,14 +498,12 @@ bool Parser::ReadHeader(CsvReader& reader) {
     int& slot = layout_.col[static_cast<size_t>(*role)];
     if (slot >= 0) {
       if (normalized[slot] == normalized[i]) {
-        FileError(column, "column", layout_.names[i],
-                  fmt::format("appears twice (columns {} and {})", slot + 1, column),
-                  "keep one of them");
+        FileError(column, "column", layout_.names[i], "column_twice", "fix_keep_one",
+                  {{"first", std::to_string(slot + 1)}, {"second", std::to_string(column)}});
       } else {
-        FileError(column, "column", layout_.names[i],
-                  fmt::format("means the same as column {} ('{}')", slot + 1,
-                              Printable(layout_.names[slot])),
-                  "keep one of them");
+        FileError(column, "column", layout_.names[i], "column_same_meaning", "fix_keep_one",
+                  {{"first", std::to_string(slot + 1)},
+                   {"first_name", Printable(layout_.names[slot])}});
       }
       continue;
     }
@@ -534,9 +523,7 @@ bool Parser::ReadHeader(CsvReader& reader) {
                   {Role::kEconomy, "economy"},
                   {Role::kYear, "year"},
                   {Role::kValue, "value"}};
-      fix =
-          "a tidy-csv header needs series, economy, year and value; sex, age, quantile, unit, "
-          "nature, source and note are optional (see docs/formats.md)";
+      fix = "fix_tidy_header";
       break;
     case Format::kSdgCsv:
       required = {{Role::kSeries, "SeriesCode (or series_code)"},
@@ -545,10 +532,7 @@ bool Parser::ReadHeader(CsvReader& reader) {
       if (!layout_.Has(Role::kEconomy) && !layout_.Has(Role::kM49)) {
         required.insert(required.begin() + 1, {Role::kM49, "GeoAreaCode (or iso3)"});
       }
-      fix =
-          "an sdg-csv header needs SeriesCode, GeoAreaCode, TimePeriod and Value (the SDG "
-          "download) or series_code, iso3, year and value (the reference layout); see "
-          "docs/formats.md";
+      fix = "fix_sdg_header";
       break;
     case Format::kIlostatCsv:
       required = {{Role::kEconomy, "ref_area"},
@@ -556,16 +540,14 @@ bool Parser::ReadHeader(CsvReader& reader) {
                   {Role::kContingency, "classif1"},
                   {Role::kYear, "time"},
                   {Role::kValue, "obs_value (or the indicator id, sdg_0131_sex_soc_rt)"}};
-      fix =
-          "an ilostat-csv header needs ref_area, sex, classif1, time and a value column "
-          "(obs_value or sdg_0131_sex_soc_rt); see docs/formats.md";
+      fix = "fix_ilostat_header";
       break;
     case Format::kAuto:
       break;
   }
   for (const Required& r : required) {
     if (!layout_.Has(r.role)) {
-      FileError(0, "", "", fmt::format("missing required column {}", r.name), std::string(fix));
+      FileError(0, "", "", "column_missing", fix, {{"column", std::string(r.name)}});
     }
   }
   if (out_.file_error) return false;
@@ -575,12 +557,12 @@ bool Parser::ReadHeader(CsvReader& reader) {
   return true;
 }
 
-void Parser::RowProblem(const std::vector<std::string_view>& fields, Role role, std::string problem,
-                        std::string_view fix) {
+void Parser::RowProblem(const std::vector<std::string_view>& fields, Role role,
+                        std::string_view code, std::string_view fix_code, MessageArgs args) {
   int c = layout_[role];
-  row_errors_.push_back({file_, line_, c + 1, layout_.names[static_cast<size_t>(c)],
-                         Printable(fields[static_cast<size_t>(c)]), std::move(problem),
-                         std::string(fix)});
+  row_errors_.push_back(MakeError(file_, line_, c + 1, layout_.names[static_cast<size_t>(c)],
+                                  Printable(fields[static_cast<size_t>(c)]), code, fix_code,
+                                  std::move(args)));
 }
 
 void Parser::ReadRow(const CsvReader& reader) {
@@ -602,14 +584,10 @@ void Parser::ReadRow(const CsvReader& reader) {
     bool unclosed = reader.problem() == CsvReader::Problem::kUnclosedQuote;
     std::string field =
         static_cast<size_t>(c) <= layout_.names.size() ? layout_.names[c - 1] : std::string();
-    row_errors_.push_back(
-        {file_, line_, c, unclosed ? std::string() : field,
-         unclosed ? std::string() : Printable(fields[c - 1]),
-         unclosed ? "a quoted value is not closed before the end of the file"
-                  : "text after the closing quote",
-         unclosed ? "add the closing quote (\"); write a quote inside a quoted value as \"\""
-                  : "put the whole value inside the quotes, and write a quote inside them as "
-                    "\"\""});
+    row_errors_.push_back(MakeError(file_, line_, c, unclosed ? std::string() : field,
+                                    unclosed ? std::string() : Printable(fields[c - 1]),
+                                    unclosed ? "row_unclosed_quote" : "row_text_after_quote",
+                                    unclosed ? "fix_close_quote" : "fix_quote_whole_value"));
     finish_bad_row();
     return;
   }
@@ -617,19 +595,17 @@ void Parser::ReadRow(const CsvReader& reader) {
     for (int c : reader.invalid_utf8_columns()) {
       std::string field =
           static_cast<size_t>(c) <= layout_.names.size() ? layout_.names[c - 1] : std::string();
-      row_errors_.push_back({file_, line_, c, field, Printable(fields[c - 1]), "not valid UTF-8",
-                             std::string(kUtf8Fix)});
+      row_errors_.push_back(
+          MakeError(file_, line_, c, field, Printable(fields[c - 1]), "row_not_utf8", "fix_utf8"));
     }
     finish_bad_row();
     return;
   }
   if (fields.size() != layout_.width) {
-    row_errors_.push_back(
-        {file_, line_, 0, "", "",
-         fmt::format("the row has {} {}, but the header has {}", fields.size(),
-                     fields.size() == 1 ? "field" : "fields", layout_.width),
-         "check for a missing or extra comma, and put values that contain commas in quotes "
-         "(\"a, b\")"});
+    row_errors_.push_back(MakeError(
+        file_, line_, 0, "", "", fields.size() == 1 ? "row_one_field" : "row_field_count",
+        "fix_field_count",
+        {{"fields", std::to_string(fields.size())}, {"width", std::to_string(layout_.width)}}));
     finish_bad_row();
     return;
   }
@@ -651,8 +627,8 @@ void Parser::ReadRow(const CsvReader& reader) {
     });
     if (series < 0) {
       RowProblem(fields, Role::kContingency,
-                 v.empty() ? "the contingency is empty" : "not an SDG 1.3.1 contingency",
-                 fmt::format("use one of {}", ContingencyList()));
+                 v.empty() ? "contingency_empty" : "contingency_unknown", "fix_contingency",
+                 {{"list", std::string(ContingencyList())}});
     }
   } else {
     std::string_view v = get(Role::kSeries);
@@ -661,9 +637,8 @@ void Parser::ReadRow(const CsvReader& reader) {
       return s ? static_cast<int>(s - catalogue.data()) : -1;
     });
     if (series < 0) {
-      RowProblem(fields, Role::kSeries,
-                 v.empty() ? "the series is empty" : "not an SDG 1.3.1 series",
-                 fmt::format("use one of the 12 series codes: {}", SeriesCodeList()));
+      RowProblem(fields, Role::kSeries, v.empty() ? "series_empty" : "series_unknown",
+                 "fix_series", {{"list", std::string(SeriesCodeList())}});
     }
   }
 
@@ -676,27 +651,24 @@ void Parser::ReadRow(const CsvReader& reader) {
       int by_name = v.size() > 3 ? economies_.FindByName(v) : -1;
       bool ilo_region = format == Format::kIlostatCsv && v.size() == 3 &&
                         (v[0] == 'x' || v[0] == 'X') && ParseWholeNumber(v.substr(1));
-      std::string fix =
-          by_name >= 0 ? fmt::format("write the ISO 3166 alpha-3 code {} for {}",
-                                     economies_[by_name].iso3, Printable(v))
-          : ilo_region
-              ? "this is an ILO region, not an economy; leave ILO's regional estimates out of "
-                "the file, or pass --skip-bad-rows"
-              : "use an ISO 3166 alpha-3 code such as KHM; see `spcoop economies`";
-      RowProblem(fields, Role::kEconomy,
-                 v.empty()
-                     ? "the economy is empty"
-                     : fmt::format("not one of the {} economies spcoop knows", economies_.size()),
-                 fix);
+      MessageArgs args = {{"count", std::to_string(economies_.size())}};
+      if (by_name >= 0) {
+        args.push_back({"iso3", economies_[by_name].iso3});
+        args.push_back({"name", Printable(v)});
+      }
+      RowProblem(fields, Role::kEconomy, v.empty() ? "economy_empty" : "economy_unknown",
+                 by_name >= 0 ? "fix_economy_code"
+                 : ilo_region ? "fix_ilo_region"
+                              : "fix_economy",
+                 std::move(args));
     } else if (layout_.Has(Role::kM49) && !get(Role::kM49).empty()) {
       std::string_view m49 = get(Role::kM49);
       if (economies_.FindM49(m49) != economy) {
         const Economy& e = economies_[economy];
-        RowProblem(
-            fields, Role::kM49,
-            fmt::format("does not match {} {}, whose M49 code is {}",
-                        layout_.names[static_cast<size_t>(layout_[Role::kEconomy])], e.iso3, e.m49),
-            "correct the iso3 code or the m49 code so that both name the same economy");
+        RowProblem(fields, Role::kM49, "m49_mismatch", "fix_m49_mismatch",
+                   {{"column", layout_.names[static_cast<size_t>(layout_[Role::kEconomy])]},
+                    {"iso3", e.iso3},
+                    {"m49", e.m49}});
       }
     }
   } else {
@@ -704,15 +676,12 @@ void Parser::ReadRow(const CsvReader& reader) {
     economy = economies_.FindM49(v);
     if (economy < 0) {
       std::string_view name = get(Role::kAreaName);
-      RowProblem(
-          fields, Role::kM49,
-          v.empty()      ? "the area code is empty"
-          : name.empty() ? fmt::format("not the M49 code of one of the {} economies spcoop knows",
-                                       economies_.size())
-                         : fmt::format("'{}' is not one of the {} economies spcoop knows",
-                                       Printable(name), economies_.size()),
-          "keep only rows of ESCAP economies (M49 code 4 = Afghanistan; see `spcoop economies`), "
-          "or pass --skip-bad-rows to leave the others out");
+      RowProblem(fields, Role::kM49,
+                 v.empty()      ? "area_empty"
+                 : name.empty() ? "area_unknown_code"
+                                : "area_unknown_name",
+                 "fix_area",
+                 {{"count", std::to_string(economies_.size())}, {"name", Printable(name)}});
     }
   }
 
@@ -723,7 +692,7 @@ void Parser::ReadRow(const CsvReader& reader) {
     sex = &sex_.Get(v, [](std::string_view raw) {
       return raw.empty() ? std::optional<std::string>("_T") : NormalizeSex(raw);
     });
-    if (!*sex) RowProblem(fields, Role::kSex, "not a sex code", kSexFix);
+    if (!*sex) RowProblem(fields, Role::kSex, "sex_unknown", "fix_sex");
   }
   const AgeCode* age = nullptr;
   {
@@ -735,13 +704,13 @@ void Parser::ReadRow(const CsvReader& reader) {
         a.id = age_ids_.try_emplace(*a.code, static_cast<int>(age_ids_.size())).first->second;
       return a;
     });
-    if (!age->code) RowProblem(fields, Role::kAge, "not an age code", kAgeFix);
+    if (!age->code) RowProblem(fields, Role::kAge, "age_unknown", "fix_age");
   }
   const std::optional<std::string>* quantile = nullptr;
   {
     std::string_view v = get(Role::kQuantile);
     quantile = &quantile_.Get(v, [](std::string_view raw) { return NormalizeQuantile(raw); });
-    if (!*quantile) RowProblem(fields, Role::kQuantile, "not a quantile code", kQuantileFix);
+    if (!*quantile) RowProblem(fields, Role::kQuantile, "quantile_unknown", "fix_quantile");
   }
 
   // Year.
@@ -750,12 +719,10 @@ void Parser::ReadRow(const CsvReader& reader) {
     std::string_view v = get(Role::kYear);
     auto y = ParseWholeNumber(v);
     if (!y) {
-      RowProblem(fields, Role::kYear, v.empty() ? "the year is empty" : "not a whole number",
-                 "write the year with four digits, such as 2019");
+      RowProblem(fields, Role::kYear, v.empty() ? "year_empty" : "year_not_whole", "fix_year");
     } else if (*y < kMinYear || *y > kMaxYear) {
-      RowProblem(fields, Role::kYear, fmt::format("outside {}-{}", kMinYear, kMaxYear),
-                 fmt::format("check the year; spcoop keeps observations from {} to {}", kMinYear,
-                             kMaxYear));
+      RowProblem(fields, Role::kYear, "year_out_of_range", "fix_year_range",
+                 {{"min", std::to_string(kMinYear)}, {"max", std::to_string(kMaxYear)}});
     } else {
       year = *y;
     }
@@ -767,15 +734,14 @@ void Parser::ReadRow(const CsvReader& reader) {
     std::string_view v = get(Role::kValue);
     auto number = ParseNumber(v);
     if (!number) {
-      RowProblem(fields, Role::kValue, v.empty() ? "the value is empty" : "not a number",
+      RowProblem(fields, Role::kValue, v.empty() ? "value_empty" : "value_not_a_number",
                  NotANumberFix(v));
+    } else if (!std::isfinite(*number)) {
+      RowProblem(fields, Role::kValue, "value_not_finite", "fix_finite");
     } else if (Status s = ValidatePercent(*number); !s.ok()) {
-      // ValidatePercent says "<problem>; <how to fix it>".
-      std::string_view m = s.message();
-      size_t semi = m.find("; ");
-      RowProblem(fields, Role::kValue, std::string(m.substr(0, semi)),
-                 semi == std::string_view::npos ? std::string_view("write a percentage (42.5)")
-                                                : m.substr(semi + 2));
+      // Formatted as ValidatePercent formats it: the shortest text that reads back the same.
+      RowProblem(fields, Role::kValue, "value_out_of_range", "fix_percentage",
+                 {{"value", fmt::format("{}", *number)}});
     } else {
       value = *number;
     }
@@ -785,15 +751,13 @@ void Parser::ReadRow(const CsvReader& reader) {
   if (layout_.Has(Role::kUnit)) {
     std::string_view v = get(Role::kUnit);
     if (!v.empty() && !EqualsIgnoreCase(v, "PERCENT") && v != "%") {
-      RowProblem(fields, Role::kUnit, "not PERCENT",
-                 "every SDG 1.3.1 series is a percentage: write PERCENT, or leave the cell empty");
+      RowProblem(fields, Role::kUnit, "unit_not_percent", "fix_unit");
     }
   }
   if (layout_.Has(Role::kIndicator)) {
     std::string_view v = get(Role::kIndicator);
     if (!v.empty() && !EqualsIgnoreCase(v, kIlostatIndicator)) {
-      RowProblem(fields, Role::kIndicator, "not the ILOSTAT indicator of SDG 1.3.1",
-                 "keep only rows of SDG_0131_SEX_SOC_RT");
+      RowProblem(fields, Role::kIndicator, "indicator_unknown", "fix_indicator");
     }
   }
 
@@ -811,12 +775,14 @@ void Parser::ReadRow(const CsvReader& reader) {
   packed = (packed << 8) | static_cast<uint64_t>(year - kMinYear + 1);
   if (int64_t earlier = keys_->Insert(packed, line_); earlier != 0) {
     const std::string& iso3 = economies_[economy].iso3;
-    row_errors_.push_back(
-        {file_, line_, 0, "", "",
-         fmt::format("the same key as line {} ({} {} sex {} age {} quantile {} year {})", earlier,
-                     catalogue[static_cast<size_t>(series)].code, iso3, **sex, *age->code,
-                     **quantile, year),
-         "keep one of the two rows"});
+    row_errors_.push_back(MakeError(file_, line_, 0, "", "", "duplicate_key", "fix_duplicate",
+                                    {{"line", std::to_string(earlier)},
+                                     {"series", catalogue[static_cast<size_t>(series)].code},
+                                     {"economy", iso3},
+                                     {"sex", **sex},
+                                     {"age", *age->code},
+                                     {"quantile", **quantile},
+                                     {"year", std::to_string(year)}}));
     finish_bad_row();
     return;
   }

@@ -24,9 +24,12 @@ int HttpStatusFor(StatusCode code) {
     case StatusCode::kUnauthenticated:
       return 401;
     // 413: the limits the server enforces are on what a request carries (body size). The URL
-    // limits answer 414 through ErrorResponse(status, 414). There is no rate limit, hence no 429.
+    // limits answer 414 through ErrorResponse(status, 414).
     case StatusCode::kResourceExhausted:
       return 413;
+    // 429: login throttling (spcoop/auth); the answer carries Retry-After.
+    case StatusCode::kRateLimited:
+      return 429;
     case StatusCode::kUnavailable:
       return 503;
     case StatusCode::kDataLoss:
@@ -51,6 +54,8 @@ StatusCode StatusCodeForHttp(int http_status) {
     case 414:
     case 431:
       return StatusCode::kResourceExhausted;
+    case 429:
+      return StatusCode::kRateLimited;
     case 503:
       return StatusCode::kUnavailable;
     default:

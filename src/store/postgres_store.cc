@@ -46,6 +46,7 @@
 #include <pqxx/pqxx>
 
 #include "postgres_migrations.h"
+#include "spcoop/store/sql.h"
 
 namespace spcoop {
 namespace {
@@ -381,6 +382,88 @@ INSERT INTO obs_current (key_id, year, revision_id)
 
 // ---------------------------------------------------------------- the store
 
+// ---------------------------------------------------------------- sql::Tx adapter
+
+// Runs portable SQL (sql.h) in a pqxx transaction: '?' placeholders become $1, $2, ...; a NULL
+// parameter is written into the text as NULL (libpqxx 6's dynamic parameters are strings).
+class PgTx final : public sql::Tx {
+ public:
+  explicit PgTx(pqxx::work& tx) : tx_(tx) {}
+
+  Result<std::vector<sql::Row>> Query(std::string_view text,
+                                      std::vector<sql::Value> params) override {
+    return Guard("query", [&]() -> Result<std::vector<sql::Row>> {
+      pqxx::result res = Run(text, params);
+      std::vector<sql::Row> rows;
+      rows.reserve(res.size());
+      for (const pqxx::row& r : res) {
+        std::vector<std::optional<std::string>> cols;
+        cols.reserve(r.size());
+        for (const pqxx::field& f : r) {
+          if (f.is_null()) {
+            cols.emplace_back(std::nullopt);
+          } else {
+            cols.emplace_back(std::string(f.c_str(), f.size()));
+          }
+        }
+        rows.emplace_back(std::move(cols));
+      }
+      return rows;
+    });
+  }
+
+  Result<int64_t> Exec(std::string_view text, std::vector<sql::Value> params) override {
+    return Guard("exec", [&]() -> Result<int64_t> {
+      return static_cast<int64_t>(Run(text, params).affected_rows());
+    });
+  }
+
+  Status Lock(std::string_view name) override {
+    return Guard("lock", [&]() -> Status {
+      tx_.exec_params("SELECT pg_advisory_xact_lock(hashtext($1), hashtext(COALESCE("
+                      "current_schema(), '')))",
+                      "spcoop:" + std::string(name));
+      return Status::Ok();
+    });
+  }
+
+  std::string_view dialect() const override { return "postgresql"; }
+
+ private:
+  pqxx::result Run(std::string_view text, const std::vector<sql::Value>& params) {
+    std::string out;
+    out.reserve(text.size() + 16);
+    std::vector<std::string> binds;
+    size_t next = 0;
+    bool in_string = false;
+    for (char c : text) {
+      if (c == '\'') in_string = !in_string;
+      if (c != '?' || in_string) {
+        out += c;
+        continue;
+      }
+      if (next >= params.size()) throw std::invalid_argument("more placeholders than parameters");
+      const sql::Value& v = params[next++];
+      if (std::holds_alternative<std::nullptr_t>(v)) {
+        out += "NULL";
+        continue;
+      }
+      if (const auto* i = std::get_if<int64_t>(&v)) {
+        binds.push_back(std::to_string(*i));
+      } else if (const auto* d = std::get_if<double>(&v)) {
+        binds.push_back(Float(*d));
+      } else {
+        binds.push_back(std::get<std::string>(v));
+      }
+      out += fmt::format("${}", binds.size());
+    }
+    if (next != params.size()) throw std::invalid_argument("more parameters than placeholders");
+    return tx_.exec_params(out, pqxx::prepare::make_dynamic_params(binds));
+  }
+
+  pqxx::work& tx_;
+};
+
 class PostgresStore final : public Store {
  public:
   explicit PostgresStore(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
@@ -422,6 +505,17 @@ class PostgresStore final : public Store {
             next->version, std::string(next->name), NowUtc());
         tx.commit();
       }
+    });
+  }
+
+  Status Transact(const std::function<Status(sql::Tx&)>& fn) override {
+    return Guard("transaction", [&]() -> Status {
+      pqxx::work tx(*conn_);
+      PgTx adapter(tx);
+      Status st = fn(adapter);
+      if (!st.ok()) return st;  // pqxx::work rolls back when destroyed uncommitted
+      tx.commit();
+      return Status::Ok();
     });
   }
 

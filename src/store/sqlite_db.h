@@ -46,6 +46,9 @@ class Statement {
   void Reset();
 
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  int ColumnCount() const { return sqlite3_column_count(stmt_); }
+  int ColumnType(int col) const { return sqlite3_column_type(stmt_, col); }
+  int Changes() const { return sqlite3_changes(db_); }
   std::string Text(int col) const;
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   double Real(int col) const { return sqlite3_column_double(stmt_, col); }

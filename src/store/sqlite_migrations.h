@@ -106,6 +106,131 @@ BEGIN SELECT RAISE(ABORT, 'target_revision is append-only'); END;
 CREATE TRIGGER target_revision_append_only_d BEFORE DELETE ON target_revision
 BEGIN SELECT RAISE(ABORT, 'target_revision is append-only'); END;
 )sql"},
+    {2, "accounts, sessions, API tokens, the audit trail, change sets and narratives", R"sql(
+CREATE TABLE app_user (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  economy TEXT NOT NULL DEFAULT '',
+  organisation TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE user_session (
+  id_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES app_user (id),
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  address TEXT NOT NULL,
+  user_agent TEXT NOT NULL
+);
+CREATE INDEX user_session_by_user ON user_session (user_id);
+
+CREATE TABLE api_token (
+  id INTEGER PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES app_user (id),
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT NOT NULL DEFAULT '',
+  revoked_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX api_token_by_user ON api_token (user_id);
+
+CREATE TABLE login_throttle (
+  subject TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  last_failure_at TEXT NOT NULL,
+  locked_until TEXT NOT NULL
+);
+
+CREATE TABLE audit_event (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  address TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  before_value TEXT NOT NULL,
+  after_value TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+
+CREATE TABLE changeset (
+  id INTEGER PRIMARY KEY,
+  economy TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX changeset_by_economy ON changeset (economy, id);
+
+CREATE TABLE changeset_event (
+  id INTEGER PRIMARY KEY,
+  changeset_id BIGINT NOT NULL REFERENCES changeset (id),
+  state TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX changeset_event_by_changeset ON changeset_event (changeset_id, id);
+
+CREATE TABLE draft_change (
+  id INTEGER PRIMARY KEY,
+  changeset_id BIGINT NOT NULL REFERENCES changeset (id),
+  kind TEXT NOT NULL,
+  object_key TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  author TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX draft_change_by_key ON draft_change (changeset_id, object_key, id);
+
+CREATE TABLE narrative_revision (
+  id INTEGER PRIMARY KEY,
+  economy TEXT NOT NULL,
+  period TEXT NOT NULL,
+  measure TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  progress TEXT NOT NULL,
+  challenges TEXT NOT NULL,
+  next_steps TEXT NOT NULL,
+  author TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX narrative_revision_by_key ON narrative_revision (economy, period, measure, lang, id);
+
+CREATE TRIGGER audit_event_append_only_u BEFORE UPDATE ON audit_event
+BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END;
+CREATE TRIGGER audit_event_append_only_d BEFORE DELETE ON audit_event
+BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END;
+CREATE TRIGGER changeset_append_only_u BEFORE UPDATE ON changeset
+BEGIN SELECT RAISE(ABORT, 'changeset is append-only'); END;
+CREATE TRIGGER changeset_append_only_d BEFORE DELETE ON changeset
+BEGIN SELECT RAISE(ABORT, 'changeset is append-only'); END;
+CREATE TRIGGER changeset_event_append_only_u BEFORE UPDATE ON changeset_event
+BEGIN SELECT RAISE(ABORT, 'changeset_event is append-only'); END;
+CREATE TRIGGER changeset_event_append_only_d BEFORE DELETE ON changeset_event
+BEGIN SELECT RAISE(ABORT, 'changeset_event is append-only'); END;
+CREATE TRIGGER draft_change_append_only_u BEFORE UPDATE ON draft_change
+BEGIN SELECT RAISE(ABORT, 'draft_change is append-only'); END;
+CREATE TRIGGER draft_change_append_only_d BEFORE DELETE ON draft_change
+BEGIN SELECT RAISE(ABORT, 'draft_change is append-only'); END;
+CREATE TRIGGER narrative_revision_append_only_u BEFORE UPDATE ON narrative_revision
+BEGIN SELECT RAISE(ABORT, 'narrative_revision is append-only'); END;
+CREATE TRIGGER narrative_revision_append_only_d BEFORE DELETE ON narrative_revision
+BEGIN SELECT RAISE(ABORT, 'narrative_revision is append-only'); END;
+)sql"},
 };
 
 }  // namespace spcoop::sqlite

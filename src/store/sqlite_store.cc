@@ -9,6 +9,7 @@
 
 #include "spcoop/store/store.h"
 #include "postgres_store.h"
+#include "sql_internal.h"
 #include "sqlite_db.h"
 #include "sqlite_migrations.h"
 
@@ -81,6 +82,10 @@ class SqliteStore final : public Store {
       SPCOOP_RETURN_IF_ERROR(tx->Commit());
     }
     return Status::Ok();
+  }
+
+  Status Transact(const std::function<Status(sql::Tx&)>& fn) override {
+    return sql::TransactSqlite(*db_, fn);
   }
 
   Result<int> SchemaVersion() override {

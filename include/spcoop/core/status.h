@@ -14,6 +14,7 @@
 //   kConflict           a concurrent or workflow conflict (stale revision, wrong state).
 //   kPermissionDenied   authenticated but not allowed.  kUnauthenticated: not logged in.
 //   kResourceExhausted  a limit was hit (request too big, too many errors).
+//   kRateLimited        too many attempts (logins); retry later.
 //   kUnavailable        a dependency is down (database locked past timeout, server unreachable).
 //   kDataLoss           stored data is corrupt.  kInternal: a bug; never for bad input.
 //
@@ -39,6 +40,7 @@ enum class StatusCode {
   kPermissionDenied,
   kUnauthenticated,
   kResourceExhausted,
+  kRateLimited,
   kUnavailable,
   kDataLoss,
   kInternal,
@@ -75,6 +77,7 @@ class [[nodiscard]] Status {
   static Status ResourceExhausted(std::string m) {
     return {StatusCode::kResourceExhausted, std::move(m)};
   }
+  static Status RateLimited(std::string m) { return {StatusCode::kRateLimited, std::move(m)}; }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status DataLoss(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }

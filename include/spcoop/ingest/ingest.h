@@ -31,6 +31,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "spcoop/core/status.h"
@@ -49,6 +50,9 @@ std::optional<Format> ParseFormat(std::string_view name);
 // empty for kAuto.
 std::string_view DefaultSource(Format f);
 
+// Arguments of a catalogued message: placeholder name and value ("width", "4").
+using MessageArgs = std::vector<std::pair<std::string, std::string>>;
+
 struct RowError {
   std::string file;
   int64_t line = 0;     // 1-based physical line of the row's start
@@ -57,6 +61,12 @@ struct RowError {
   std::string value;    // offending value, as written
   std::string problem;  // what is wrong
   std::string fix;      // how to fix it
+  // The message codes of `problem` and `fix` in the catalogue (messages.h) and their arguments;
+  // problem and fix are the English texts of these codes. Empty for errors without a catalogued
+  // text (the reference data loader's), which render in English in every language.
+  std::string code;
+  std::string fix_code;
+  MessageArgs args;
   // "file.csv:12:5: value '150': coverage is outside 0-100. Fix: write a percentage ..."
   std::string ToString() const;
   // The two halves of ToString(): "file.csv:12:5" (":5" left out when column is 0, ":12" when
@@ -108,6 +118,8 @@ struct ImportRequest {
   std::string vintage;    // e.g. "2020-10-19"
   bool dry_run = false;
   bool skip_bad_rows = false;
+  // Language of the refusal's message and of each row error in its details (messages.h).
+  Language lang = Language::kEn;
   // Progress of the write phase, in rows (reading reports through parse.progress, in bytes).
   ProgressFn write_progress;
 };

@@ -27,6 +27,7 @@
 
 #include "spcoop/core/status.h"
 #include "spcoop/core/types.h"
+#include "spcoop/store/sql.h"
 
 namespace spcoop {
 
@@ -53,6 +54,11 @@ struct PopulationFilter {
 struct TargetFilter {
   std::vector<std::string> economies;
   std::vector<std::string> series;
+};
+
+struct NarrativeFilter {
+  std::vector<std::string> economies;
+  std::optional<std::string> period;
 };
 
 struct ImportOptions {
@@ -118,6 +124,15 @@ class Store {
   virtual Result<std::vector<Target>> TargetHistory(const TargetKey& key) = 0;    // oldest first
   // kNotFound when there is no current target for the key.
   virtual Result<Target> DeleteTarget(const TargetKey& key, const Provenance& provenance) = 0;
+
+  // --- Accounts, audit trail, change sets and narratives are kept by portable SQL run through
+  // Transact() (accounts.h, workflow.h). Runs `fn` in one write transaction on this connection.
+  virtual Status Transact(const std::function<Status(sql::Tx&)>& fn) = 0;
+
+  // Current published narratives, ordered by economy, period, measure, lang (workflow.cc).
+  Result<std::vector<Narrative>> ListNarratives(const NarrativeFilter& filter);
+  // Every published revision of one narrative, oldest first.
+  Result<std::vector<Narrative>> NarrativeHistory(const NarrativeKey& key);
 
   // --- Small key/value settings (e.g. which reference data version is loaded).
   virtual Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;
