@@ -11,11 +11,13 @@ packages=(
   libssl-dev zlib1g-dev libbrotli-dev
   libsodium-dev  # auth: argon2id passwords, random tokens
   libyaml-cpp-dev libreadstat-dev r-base-core r-cran-laeken  # simulate: rules, .dta/.sav, bench peer
+  libcairo2-dev libpango1.0-dev fonts-noto-cjk  # report: PDF drawing, text layout, CJK fonts
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 curl
   libxml2-utils  # xmllint: sdmx_test validates SDMX-ML against the official schemas
+  poppler-utils  # pdftotext, pdffonts, pdfinfo: report_test reads the PDFs back
   libpqxx-dev libpq-dev postgresql-15  # PostgreSQL backend; the server for its tests
-  chromium fonts-noto-cjk  # web end-to-end tests: headless browser, and Chinese glyphs
+  chromium  # web end-to-end tests: the headless browser (Chinese glyphs: fonts-noto-cjk above)
 )
 # The web app is built with Node.js (18 or newer) and npm. Debian's nodejs and npm packages are
 # installed only when `node` or `npm` is missing: a Node.js from elsewhere (NodeSource) already

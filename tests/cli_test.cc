@@ -313,7 +313,8 @@ TEST_F(CliTest, ErrorsHaveDocumentedExitCodes) {
 TEST_F(CliTest, EveryVerbHasHelp) {
   for (const char* verb : {"init", "import", "economies", "series", "observations", "history",
                            "imports", "target", "progress", "aggregate", "serve", "simulate",
-                           "backup", "restore"}) {
+                           "report", "report national", "report regional", "backup",
+                           "restore"}) {
     Outcome r = Spcoop(std::string(verb) + " --help");
     EXPECT_EQ(r.code, 0) << verb;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << verb;
@@ -379,6 +380,46 @@ TEST_F(CliTest, BundledDataGivesCambodiaAnAssessmentPerSeries) {
                      SPCOOP_REFERENCE_DIR);
   EXPECT_EQ(again.code, 0) << again.err;
   EXPECT_NE(again.out.find("0 new, 0 changed, 1798 unchanged"), std::string::npos) << again.out;
+}
+
+TEST_F(CliTest, ReportsCarryTheHandCheckedFiguresAndRefuseBadRequests) {
+  Init();
+  fs::path pdf = dir_ / "khm.pdf";
+  Outcome r = Spcoop("report national --economy KHM --period 2025 --lang en --format pdf -o " +
+                     Quote(pdf.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string text;
+  {
+    std::string cmd = "pdftotext -enc UTF-8 " + Quote(pdf.string()) + " " +
+                      Quote((dir_ / "khm.txt").string());
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    text = ReadFile(dir_ / "khm.txt");
+    for (char& c : text) c = c == '\n' ? ' ' : c;
+  }
+  // Mini data: KHM SI_COV_BENFTS latest 25% (2021) of 1,000,000 people -> 750,000 not covered;
+  // pensions 10% (2019) of the 400,000 aged 65+ -> 360,000 not covered.
+  EXPECT_NE(text.find("25.0 (2021)"), std::string::npos) << text;
+  EXPECT_NE(text.find("750,000"), std::string::npos);
+  EXPECT_NE(text.find("10.0 (2019)"), std::string::npos);
+  EXPECT_NE(text.find("360,000"), std::string::npos);
+
+  fs::path html = dir_ / "regional.html";
+  r = Spcoop("report regional --period 2025 --lang zh --format html --output " +
+             Quote(html.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string page = ReadFile(html);
+  EXPECT_NE(page.find("区域进展报告"), std::string::npos);
+  // No narrative is published: every economy of the mini set is listed as not reported.
+  EXPECT_NE(page.find("柬埔寨、泰国、越南、斐济"), std::string::npos);
+
+  EXPECT_EQ(Spcoop("report national --economy XXX --period 2025").code, 4);
+  EXPECT_EQ(Spcoop("report national --economy KHM --period 2015").code, 4);  // data from 2016
+  EXPECT_EQ(Spcoop("report national --economy KHM --period 1990").code, 3);
+  EXPECT_EQ(Spcoop("report national --economy KHM --period 2025 --lang de").code, 3);
+  EXPECT_EQ(Spcoop("report regional --period 2025 --format docx").code, 3);
+  Outcome missing = Spcoop("report national --period 2025");
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_FALSE(fs::exists(dir_ / "spcoop-national--2025-en.pdf"));
 }
 
 }  // namespace

@@ -177,7 +177,7 @@ std::optional<Clock::time_point> ParseUtc(std::string_view text) {
 
 Status Authenticator::RecordFailure(Store& store, std::string_view subject, int free_failures,
                                     Clock::time_point now, const ClientInfo& client,
-                                    bool* locked) {
+                                    bool* locked) const {
   SPCOOP_ASSIGN_OR_RETURN(Throttle t, GetThrottle(store, subject));
   ++t.failures;
   t.last_failure_at = FormatUtc(now);
@@ -196,7 +196,7 @@ Status Authenticator::RecordFailure(Store& store, std::string_view subject, int 
 
 Result<LoginResult> Authenticator::Login(Store& store, std::string_view username,
                                          std::string_view password, const ClientInfo& client,
-                                         int* retry_after_seconds) {
+                                         int* retry_after_seconds) const {
   SPCOOP_RETURN_IF_ERROR(Init());
   const auto now = Clock::now();
   const std::string user_subject = fmt::format("user:{}", username.substr(0, 64));
@@ -269,7 +269,7 @@ Result<LoginResult> Authenticator::Login(Store& store, std::string_view username
 }
 
 Result<std::optional<Principal>> Authenticator::FromSession(Store& store,
-                                                            std::string_view cookie) {
+                                                            std::string_view cookie) const {
   if (cookie.empty() || cookie.size() > 128) return std::optional<Principal>();
   const std::string hash = Sha256Hex(cookie);
   SPCOOP_ASSIGN_OR_RETURN(std::optional<SessionRecord> s, GetSession(store, hash));
@@ -299,7 +299,7 @@ Result<std::optional<Principal>> Authenticator::FromSession(Store& store,
   return std::optional<Principal>(std::move(p));
 }
 
-Result<std::optional<Principal>> Authenticator::FromToken(Store& store, std::string_view token) {
+Result<std::optional<Principal>> Authenticator::FromToken(Store& store, std::string_view token) const {
   if (!token.starts_with(kTokenPrefix) || token.size() > 128) return std::optional<Principal>();
   SPCOOP_ASSIGN_OR_RETURN(std::optional<ApiToken> t, FindApiToken(store, Sha256Hex(token)));
   if (!t) return std::optional<Principal>();
@@ -320,7 +320,7 @@ Result<std::optional<Principal>> Authenticator::FromToken(Store& store, std::str
   return std::optional<Principal>(std::move(p));
 }
 
-Status Authenticator::Logout(Store& store, const Principal& principal, const ClientInfo& client) {
+Status Authenticator::Logout(Store& store, const Principal& principal, const ClientInfo& client) const {
   if (principal.via_session) SPCOOP_RETURN_IF_ERROR(DeleteSession(store, principal.session_hash));
   Audit(store, principal.user.username, client, "logout",
         fmt::format("user:{}", principal.user.username), "ok");
@@ -329,7 +329,7 @@ Status Authenticator::Logout(Store& store, const Principal& principal, const Cli
 
 Status Authenticator::ChangePassword(Store& store, const Principal& principal,
                                      std::string_view current, std::string_view next,
-                                     const ClientInfo& client) {
+                                     const ClientInfo& client) const {
   SPCOOP_ASSIGN_OR_RETURN(User user, GetUserById(store, principal.user.id));
   if (!VerifyPassword(user.password_hash, current)) {
     Audit(store, user.username, client, "password_change", fmt::format("user:{}", user.username),
@@ -349,7 +349,7 @@ Status Authenticator::ChangePassword(Store& store, const Principal& principal,
 Result<std::pair<ApiToken, std::string>> Authenticator::CreateToken(Store& store,
                                                                     const Principal& principal,
                                                                     std::string_view name,
-                                                                    const ClientInfo& client) {
+                                                                    const ClientInfo& client) const {
   std::string secret = std::string(kTokenPrefix) + RandomToken(32);
   ApiToken t;
   t.user_id = principal.user.id;

@@ -51,6 +51,8 @@ void AddProgressCommands(CLI::App& app, GlobalOptions& g, Action& action);  // p
 void AddServeCommand(CLI::App& app, GlobalOptions& g, Action& action);
 // The policy simulator (simulate_command.cc).
 void AddSimulateCommand(CLI::App& app, GlobalOptions& g, Action& action);
+// The progress reports (report_command.cc).
+void AddReportCommand(CLI::App& app, GlobalOptions& g, Action& action);
 // backup and restore of a whole database (backup_command.cc).
 void AddBackupCommands(CLI::App& app, GlobalOptions& g, Action& action);
 

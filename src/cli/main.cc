@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
     AddProgressCommands(app, g, action);
     AddServeCommand(app, g, action);
     AddSimulateCommand(app, g, action);
+    AddReportCommand(app, g, action);
     AddBackupCommands(app, g, action);
 
     try {

@@ -11,59 +11,19 @@
 #include <utility>
 #include <vector>
 
+#include "api_internal.h"
 #include "json_encode.h"
 #include "query.h"
 #include "spcoop/analysis/analysis.h"
 #include "spcoop/core/codes.h"
 
 namespace spcoop::server {
-namespace {
-
-using json = Json;
+namespace detail {
 
 // ILO's region "Asia and the Pacific", whose modelled estimates /aggregates shows beside ours.
 constexpr std::string_view kIloRegion = "X40";
 constexpr int kMaxCarryForwardYears = 10;
 constexpr int kMaxPage = 1'000'000;
-
-// What a handler sees: the request, the path argument ({iso3}, {code}) and a store connection
-// leased on first use.
-class Context {
- public:
-  Context(StorePool& pool, const ApiLimits& limits, const HttpRequest& request, std::string arg)
-      : limits(limits), request(request), arg(std::move(arg)), pool_(pool) {}
-
-  Result<Store*> GetStore() {
-    if (!lease_) {
-      SPCOOP_ASSIGN_OR_RETURN(StorePool::Lease lease, pool_.Acquire());
-      lease_.emplace(std::move(lease));
-    }
-    return &**lease_;
-  }
-  // After an error that may mean the connection is broken, do not reuse it.
-  void DiscardStoreIf(StatusCode code) {
-    if (lease_ && (code == StatusCode::kUnavailable || code == StatusCode::kDataLoss ||
-                   code == StatusCode::kInternal)) {
-      lease_->Discard();
-    }
-  }
-
-  const ApiLimits& limits;
-  const HttpRequest& request;
-  const std::string arg;
-
- private:
-  StorePool& pool_;
-  std::optional<StorePool::Lease> lease_;
-};
-
-using Handler = Result<json> (*)(Context&);
-
-struct Route {
-  std::string_view pattern;  // below kApiPrefix; "" is the index; "{name}" captures a segment
-  std::string_view summary;
-  Handler handler;
-};
 
 // ------------------------------------------------------------------ helpers
 
@@ -454,34 +414,38 @@ Result<json> HandleImports(Context& ctx) {
   return DataOf(std::move(items));
 }
 
-constexpr std::array kRoutes = {
-    Route{"", "this list of routes", HandleIndex},
-    Route{"/health", "liveness and the database schema version", HandleHealth},
-    Route{"/economies", "the 62 ESCAP economies (subregion, lang)", HandleEconomies},
-    Route{"/economies/{iso3}", "one economy (lang)", HandleEconomy},
-    Route{"/series", "the 12 series of SDG indicator 1.3.1 (lang)", HandleSeriesList},
-    Route{"/series/{code}", "one series (lang)", HandleSeries},
-    Route{"/observations",
+const Route kRoutes[] = {
+    Route{"GET", "", "this list of routes", HandleIndex},
+    Route{"GET", "/health", "liveness and the database schema version", HandleHealth},
+    Route{"GET", "/economies", "the 62 ESCAP economies (subregion, lang)", HandleEconomies},
+    Route{"GET", "/economies/{iso3}", "one economy (lang)", HandleEconomy},
+    Route{"GET", "/series", "the 12 series of SDG indicator 1.3.1 (lang)", HandleSeriesList},
+    Route{"GET", "/series/{code}", "one series (lang)", HandleSeries},
+    Route{"GET", "/observations",
           "current values, paged (series, economy, sex, age, quantile, year_from, year_to, page, "
           "page_size)",
           HandleObservations},
-    Route{"/targets", "current national targets (economy, series)", HandleTargets},
-    Route{"/progress", "progress assessments (economy or subregion)", HandleProgress},
-    Route{"/aggregates",
+    Route{"GET", "/targets", "current national targets (economy, series)", HandleTargets},
+    Route{"GET", "/progress", "progress assessments (economy or subregion)", HandleProgress},
+    Route{"GET", "/aggregates",
           "regional and subregional averages, and ILO's estimates apart (series, sex, year_from, "
           "year_to, carry_forward, group)",
           HandleAggregates},
-    Route{"/history", "every revision of one key (series, economy, sex, age, quantile, year)",
+    Route{"GET", "/history", "every revision of one key (series, economy, sex, age, quantile, year)",
           HandleHistory},
-    Route{"/imports", "import records, newest first", HandleImports},
+    Route{"GET", "/imports", "import records, newest first", HandleImports},
 };
+
+std::span<const Route> ReadRoutes() { return kRoutes; }
 
 Result<json> HandleIndex(Context& ctx) {
   QueryParams q(ctx.request.query, {});
   SPCOOP_RETURN_IF_ERROR(q.Check());
   json routes = json::array();
-  for (const Route& r : kRoutes) {
-    routes.push_back({{"method", "GET"},
+  std::vector<Route> all(std::begin(kRoutes), std::end(kRoutes));
+  for (const Route& r : WriteRoutes()) all.push_back(r);
+  for (const Route& r : all) {
+    routes.push_back({{"method", r.method},
                       {"path", fmt::format("{}{}", kApiPrefix, r.pattern)},
                       {"summary", r.summary}});
   }
@@ -514,52 +478,222 @@ bool Match(std::string_view pattern, std::string_view path, std::string* arg) {
   return true;
 }
 
-constexpr std::string_view kAllow = "GET, HEAD, OPTIONS";
+std::string HeaderValue(const HttpRequest& request, std::string_view name) {
+  for (const auto& [k, v] : request.headers) {
+    if (AsciiLower(k) == AsciiLower(name)) return v;
+  }
+  return "";
+}
+
+namespace {
+
+// The value of one cookie in a Cookie header, or "".
+std::string CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    size_t end = header.find(';');
+    std::string_view part = header.substr(0, end);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.starts_with(name) && part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+    if (end == std::string_view::npos) break;
+    header.remove_prefix(end + 1);
+  }
+  return "";
+}
+
+bool IsSafeMethod(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+
+// Who is asking: an API token (Authorization: Bearer), else a session cookie, else nobody.
+// A bearer token that is not valid is an error (a script should fail loudly); a stale cookie
+// is simply no session.
+Status Authenticate(Context& ctx, const ApiLimits& limits) {
+  ctx.client.address = ctx.request.remote_addr;
+  if (limits.trust_proxy) {
+    // The proxy appends the address it saw: the last entry is the one it vouches for.
+    std::string fwd = HeaderValue(ctx.request, "X-Forwarded-For");
+    if (!fwd.empty()) {
+      std::string_view last = fwd;
+      if (size_t comma = last.rfind(','); comma != std::string_view::npos) {
+        last.remove_prefix(comma + 1);
+      }
+      while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+      ctx.client.address = std::string(last.substr(0, 64));
+    }
+  }
+  ctx.client.user_agent = HeaderValue(ctx.request, "User-Agent").substr(0, 200);
+  std::string authz = HeaderValue(ctx.request, "Authorization");
+  std::string cookie = CookieValue(HeaderValue(ctx.request, "Cookie"), kSessionCookie);
+  if (authz.empty() && cookie.empty()) return Status::Ok();
+  SPCOOP_ASSIGN_OR_RETURN(Store * store, ctx.GetStore());
+  if (!authz.empty()) {
+    if (AsciiLower(authz.substr(0, 7)) != "bearer ") {
+      return Status::Unauthenticated(
+          "the Authorization header must be 'Bearer <token>' with an API token from "
+          "POST /api/v1/tokens");
+    }
+    SPCOOP_ASSIGN_OR_RETURN(auto p, ctx.auth.FromToken(*store, authz.substr(7)));
+    if (!p) {
+      return Status::Unauthenticated(
+          "the API token is not valid: unknown, revoked, or its user is disabled; create a new "
+          "one with POST /api/v1/tokens");
+    }
+    ctx.principal = std::move(*p);
+    return Status::Ok();
+  }
+  SPCOOP_ASSIGN_OR_RETURN(auto p, ctx.auth.FromSession(*store, cookie));
+  if (p) ctx.principal = std::move(*p);
+  return Status::Ok();
+}
+
+// Records refused attempts (403) in the audit trail: who tried what, on which path.
+void AuditDenied(Context& ctx, const Status& status) {
+  Result<Store*> store = ctx.GetStore();
+  if (!store) return;
+  AuditEvent e;
+  e.actor = ctx.actor();
+  e.address = ctx.client.address;
+  e.action = "access_denied";
+  e.object = fmt::format("{} {}", ctx.request.method, Shorten(ctx.request.path));
+  e.outcome = "denied";
+  e.after = json{{"message", status.message()}}.dump();
+  if (auto r = AppendAudit(**store, std::move(e)); !r) {
+    fmt::print(stderr, "spcoop http: could not write the audit trail: {}\n", r.error().message());
+  }
+}
+
+// Nesting depth of a JSON text, counted without parsing it (strings skipped).
+int JsonDepth(std::string_view text) {
+  int depth = 0, max_depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      max_depth = std::max(max_depth, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return max_depth;
+}
 
 }  // namespace
+
+}  // namespace detail
+
+using namespace detail;
 
 bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
 
 HttpResponse Api::Handle(const HttpRequest& request) const {
   std::string_view path = request.path;
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);  // "/api/v1/series/" too
-  const Route* route = nullptr;
-  std::string arg;
+  std::vector<std::pair<const Route*, std::string>> matches;
   if (path.starts_with(kApiPrefix)) {
     std::string_view rest = path.substr(kApiPrefix.size());
-    for (const Route& r : kRoutes) {
-      if (Match(r.pattern, rest, &arg)) {
-        route = &r;
-        break;
+    for (std::span<const Route> table : {ReadRoutes(), WriteRoutes()}) {
+      for (const Route& r : table) {
+        std::string arg;
+        if (Match(r.pattern, rest, &arg)) matches.emplace_back(&r, std::move(arg));
       }
     }
   }
-  if (!route) {
+  if (matches.empty()) {
     return ErrorResponse(NotFoundAt("path", fmt::format("no route {}; the routes are listed at {}",
                                                         Shorten(request.path), kApiPrefix)));
   }
+  std::string allow;
+  for (const auto& [r, arg] : matches) {
+    if (allow.find(r->method) == std::string::npos) {
+      allow += allow.empty() ? "" : ", ";
+      allow += r->method;
+      if (r->method == "GET") allow += ", HEAD";
+    }
+  }
+  allow += ", OPTIONS";
   if (request.method == "OPTIONS") {
     HttpResponse r;
     r.status = 204;
-    r.headers.emplace_back("Allow", kAllow);
+    r.headers.emplace_back("Allow", allow);
     return r;
   }
-  if (request.method != "GET" && request.method != "HEAD") {
+  const std::string_view method = request.method == "HEAD" ? "GET" : request.method;
+  const std::pair<const Route*, std::string>* chosen = nullptr;
+  for (const auto& m : matches) {
+    if (m.first->method == method) chosen = &m;
+  }
+  if (!chosen) {
     HttpResponse r = ErrorResponse(
-        Status::InvalidArgument(fmt::format("method {} is not allowed on {}; the API is read-only: "
-                                            "use GET (or HEAD)",
-                                            Shorten(request.method), Shorten(request.path))),
+        Status::InvalidArgument(fmt::format("method {} is not allowed on {}; use {}",
+                                            Shorten(request.method), Shorten(request.path), allow)),
         405);
-    r.headers.emplace_back("Allow", kAllow);
+    r.headers.emplace_back("Allow", allow);
     return r;
   }
-  Context ctx(pool_, limits_, request, std::move(arg));
-  Result<json> result = route->handler(ctx);
-  if (!result) {
-    ctx.DiscardStoreIf(result.error().code());
-    return ErrorResponse(result.error());
+  const Route& route = *chosen->first;
+  const size_t body_limit = route.upload ? limits_.max_upload_bytes : limits_.max_json_body_bytes;
+  if (request.body.size() > body_limit) {
+    return ErrorResponse(Status::ResourceExhausted(
+        fmt::format("the request body is {} bytes; the limit for {} is {} bytes",
+                    request.body.size(), Shorten(request.path), body_limit)));
   }
-  return JsonResponse(*result);
+  if (!route.upload && !request.body.empty() && JsonDepth(request.body) > limits_.max_json_depth) {
+    return ErrorResponse(Status::InvalidArgument(fmt::format(
+        "the JSON body nests deeper than {} levels; send a flatter document",
+        limits_.max_json_depth)));
+  }
+
+  Context ctx(pool_, limits_, auth_, request, chosen->second);
+  auto finish = [&](HttpResponse r) {
+    for (auto& h : ctx.response_headers) r.headers.push_back(std::move(h));
+    if (ctx.principal || !HeaderValue(request, "Cookie").empty()) {
+      r.headers.emplace_back("Cache-Control", "no-store");
+    }
+    return r;
+  };
+  Status authenticated = Authenticate(ctx, limits_);
+  if (!authenticated.ok()) {
+    ctx.DiscardStoreIf(authenticated.code());
+    return finish(ErrorResponse(authenticated));
+  }
+  // CSRF: a cookie is sent by the browser whoever wrote the page, so a state-changing request
+  // made with one must also show the session's token, which only our own pages can read.
+  if (!IsSafeMethod(request.method) && ctx.principal && ctx.principal->via_session) {
+    std::string sent = HeaderValue(request, "X-CSRF-Token");
+    if (!auth::ConstantTimeEquals(sent, ctx.principal->csrf_token)) {
+      Status denied = Status::PermissionDenied(
+          "missing or wrong X-CSRF-Token header; send the csrf_token of GET /api/v1/session");
+      AuditDenied(ctx, denied);
+      return finish(ErrorResponse(denied));
+    }
+  }
+  Result<json> result = route.handler(ctx);
+  if (!result) {
+    if (result.error().code() == StatusCode::kPermissionDenied) AuditDenied(ctx, result.error());
+    ctx.DiscardStoreIf(result.error().code());
+    // An upload whose rows fail validation: 422, the file was understood but is not acceptable.
+    if (route.upload && result.error().code() == StatusCode::kInvalidArgument &&
+        !result.error().details().empty()) {
+      return finish(ErrorResponse(result.error(), 422));
+    }
+    return finish(ErrorResponse(result.error()));
+  }
+  if (request.method == "HEAD") {
+    HttpResponse r = JsonResponse(*result, ctx.status);
+    return finish(std::move(r));
+  }
+  return finish(JsonResponse(*result, ctx.status));
 }
 
 }  // namespace spcoop::server

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "http.h"
+#include "spcoop/auth/auth.h"
 #include "store_pool.h"
 
 namespace spcoop::server {
@@ -21,6 +22,12 @@ namespace spcoop::server {
 struct ApiLimits {
   int max_page_size = 1000;
   int default_page_size = 100;
+  size_t max_json_body_bytes = 1 << 20;  // JSON request bodies
+  size_t max_upload_bytes = 32 << 20;    // import uploads
+  int max_json_depth = 32;               // nesting of arrays and objects in a JSON body
+  bool secure_cookies = false;           // add Secure to the session cookie
+  bool trust_proxy = false;              // take the client address and scheme from X-Forwarded-*
+  auth::AuthPolicy auth;
 };
 
 inline constexpr std::string_view kApiPrefix = "/api/v1";
@@ -30,12 +37,14 @@ bool IsApiPath(std::string_view path);
 
 class Api {
  public:
-  Api(StorePool& pool, ApiLimits limits) : pool_(pool), limits_(limits) {}
+  Api(StorePool& pool, ApiLimits limits)
+      : pool_(pool), limits_(limits), auth_(limits.auth) {}
   HttpResponse Handle(const HttpRequest& request) const;
 
  private:
   StorePool& pool_;
   const ApiLimits limits_;
+  const auth::Authenticator auth_;
 };
 
 }  // namespace spcoop::server

@@ -31,6 +31,9 @@ struct HttpRequest {
   std::string method;  // "GET", "HEAD", "POST", ...
   std::string path;    // percent-decoded, without the query string
   NameValues query;    // percent-decoded query parameters, repeated names kept
+  NameValues headers;  // the headers the API reads (Cookie, Authorization, X-CSRF-Token, ...)
+  std::string body;
+  std::string remote_addr;
 };
 
 struct HttpResponse {

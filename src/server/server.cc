@@ -7,7 +7,8 @@
 //   max_body_bytes, drains it and answers 413 itself) and calls the catch-all route registered
 //   for that method, which comes back to Dispatch at stage kAfterBody. Reading the body keeps the
 //   connection usable and the client able to read the answer (closing a socket with unread
-//   bytes resets it). Chunked bodies are refused (411): no route takes a body.
+//   bytes resets it). Chunked bodies are refused (411). httplib's limit is the larger of the
+//   JSON and upload limits; Api::Handle applies the one of the route.
 // - it is a GET/HEAD outside /api and a web root is set: httplib's static file handler serves
 //   it, and the catch-all GET route (stage kAppFallback) answers paths that are not files.
 // Errors httplib produces on its own (400 malformed request, 413, 414) get the JSON error shape
@@ -34,6 +35,7 @@
 
 #include "api.h"
 #include "http.h"
+#include "report_routes.h"
 #include "sdmx_routes.h"
 #include "store_pool.h"
 
@@ -167,7 +169,13 @@ class HttpServer final : public Server {
       : options_(std::move(options)),
         pool_(std::move(pool)),
         api_(*pool_, {.max_page_size = options_.max_page_size,
-                      .default_page_size = options_.default_page_size}) {}
+                      .default_page_size = options_.default_page_size,
+                      .max_json_body_bytes = options_.max_body_bytes,
+                      .max_upload_bytes = options_.max_upload_bytes,
+                      .max_json_depth = options_.max_json_depth,
+                      .secure_cookies = options_.secure_cookies,
+                      .trust_proxy = options_.trust_proxy,
+                      .auth = options_.auth}) {}
 
   // Destroying a server whose Listen() still runs on another thread is not allowed: Stop() and
   // join that thread first.
@@ -223,7 +231,7 @@ class HttpServer final : public Server {
 Status HttpServer::Init() {
   const int threads = options_.threads;
   http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  http_.set_payload_max_length(options_.max_body_bytes);
+  http_.set_payload_max_length(std::max(options_.max_body_bytes, options_.max_upload_bytes));
   http_.set_read_timeout(options_.read_timeout_seconds, 0);
   http_.set_write_timeout(options_.write_timeout_seconds, 0);
   http_.set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
@@ -416,7 +424,7 @@ HandlerResponse HttpServer::CheckLimits(const httplib::Request& req, httplib::Re
   }
   if (req.has_header("Transfer-Encoding")) {
     Apply(ErrorResponse(Status::InvalidArgument("chunked request bodies are not accepted; send a "
-                                                "Content-Length (no route takes a body anyway)"),
+                                                "Content-Length"),
                         411),
           res);
     return HandlerResponse::Handled;
@@ -425,7 +433,7 @@ HandlerResponse HttpServer::CheckLimits(const httplib::Request& req, httplib::Re
     res.headers.erase("Connection");    // the body will be read: the connection stays usable
     return HandlerResponse::Unhandled;  // httplib reads or refuses the body; then kAfterBody
   }
-  if (length > options_.max_body_bytes) {
+  if (length > std::max(options_.max_body_bytes, options_.max_upload_bytes)) {
     Apply(ErrorResponse(Status::ResourceExhausted(
               fmt::format("the request body is {} bytes; the limit is {} bytes", length,
                           options_.max_body_bytes))),
@@ -442,9 +450,21 @@ HandlerResponse HttpServer::Answer(const httplib::Request& req, httplib::Respons
     Apply(HandleSdmx(*pool_, request, req.get_header_value("Accept")), res);
     return HandlerResponse::Handled;
   }
+  if (IsReportPath(req.path)) {
+    HttpRequest request{req.method, req.path, {}};
+    request.query.assign(req.params.begin(), req.params.end());
+    Apply(HandleReport(*pool_, request), res);
+    return HandlerResponse::Handled;
+  }
   if (IsApiPath(req.path)) {
     HttpRequest request{req.method, req.path, {}};
     request.query.assign(req.params.begin(), req.params.end());
+    for (const char* name : {"Cookie", "Authorization", "X-CSRF-Token", "Content-Type",
+                             "User-Agent", "X-Forwarded-For", "X-Forwarded-Proto"}) {
+      if (req.has_header(name)) request.headers.emplace_back(name, req.get_header_value(name));
+    }
+    request.body = req.body;
+    request.remote_addr = req.remote_addr;
     Apply(api_.Handle(request), res);
     return HandlerResponse::Handled;
   }

@@ -94,24 +94,24 @@ class Authenticator {
   // wrong name or password (the same message for both), kPermissionDenied for a disabled
   // account, kRateLimited (with the wait in the message and retry_after) while locked.
   Result<LoginResult> Login(Store& store, std::string_view username, std::string_view password,
-                            const ClientInfo& client, int* retry_after_seconds = nullptr);
+                            const ClientInfo& client, int* retry_after_seconds = nullptr) const;
   // The principal of a session cookie, or nullopt when unknown, expired or the user disabled.
-  Result<std::optional<Principal>> FromSession(Store& store, std::string_view cookie);
+  Result<std::optional<Principal>> FromSession(Store& store, std::string_view cookie) const;
   // The principal of an API token, or nullopt when unknown, revoked or the user disabled.
-  Result<std::optional<Principal>> FromToken(Store& store, std::string_view token);
-  Status Logout(Store& store, const Principal& principal, const ClientInfo& client);
+  Result<std::optional<Principal>> FromToken(Store& store, std::string_view token) const;
+  Status Logout(Store& store, const Principal& principal, const ClientInfo& client) const;
   // Checks the current password, applies the policy, stores the new hash and ends every session
   // of the user, this one included (the client logs in again with the new password).
   Status ChangePassword(Store& store, const Principal& principal, std::string_view current,
-                        std::string_view next, const ClientInfo& client);
+                        std::string_view next, const ClientInfo& client) const;
   // Creates an API token for the principal's user; returns the record and the secret.
   Result<std::pair<ApiToken, std::string>> CreateToken(Store& store, const Principal& principal,
                                                        std::string_view name,
-                                                       const ClientInfo& client);
+                                                       const ClientInfo& client) const;
 
  private:
   Status RecordFailure(Store& store, std::string_view subject, int free_failures,
-                       Clock::time_point now, const ClientInfo& client, bool* locked);
+                       Clock::time_point now, const ClientInfo& client, bool* locked) const;
   AuthPolicy policy_;
 };
 

@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "spcoop/auth/auth.h"
 #include "spcoop/core/status.h"
 
 namespace spcoop::server {
@@ -29,7 +30,16 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 = pick a free port (see Server::port())
   int threads = 8;
-  size_t max_body_bytes = 1 << 20;  // larger requests get 413
+  size_t max_body_bytes = 1 << 20;     // larger JSON bodies get 413
+  size_t max_upload_bytes = 32 << 20;  // larger uploads (imports) get 413
+  int max_json_depth = 32;             // deeper JSON bodies get 400
+  // Session cookies get the Secure flag. Set it when clients reach spcoop over TLS; behind a
+  // reverse proxy with trust_proxy, X-Forwarded-Proto: https sets it per request.
+  bool secure_cookies = false;
+  // Behind a reverse proxy: take the client's address from the last X-Forwarded-For entry
+  // (login throttling and the audit trail use it) and the scheme from X-Forwarded-Proto.
+  bool trust_proxy = false;
+  auth::AuthPolicy auth;               // session lifetimes and login throttling
   size_t max_url_bytes = 8192;      // longer URLs get 414
   int max_page_size = 1000;         // observations per page, at most
   int default_page_size = 100;
