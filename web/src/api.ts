@@ -158,7 +158,7 @@ export interface Change {
 export interface ChangeSet {
   id: number;
   economy: string;
-  state: 'draft' | 'submitted' | 'returned' | 'published';
+  state: 'draft' | 'submitted' | 'returned' | 'publishing' | 'published';
   created_by: string;
   created_at: string;
   updated_at: string;

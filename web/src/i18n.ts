@@ -46,7 +46,8 @@ export function lang(): Lang {
 
 // t('key', {name: 'x'}) replaces {name} in the message.
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  const msg = catalogues[current][key] ?? en[key];
+  // A key built from data (a state the app does not know yet) falls back to the key itself.
+  const msg = catalogues[current][key] ?? en[key] ?? String(key);
   return msg.replace(/\{(\w+)\}/g, (_, p: string) => (p in params ? String(params[p]) : `{${p}}`));
 }
 

@@ -219,6 +219,7 @@ export const en = {
   cs_draft: 'Draft',
   cs_submitted: 'Submitted for review',
   cs_returned: 'Returned for changes',
+  cs_publishing: 'Being published',
   cs_published: 'Published',
   kind_observation: 'Observation',
   kind_target: 'Target',

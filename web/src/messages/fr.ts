@@ -220,6 +220,7 @@ export const fr: Record<Key, string> = {
   cs_draft: 'Brouillon',
   cs_submitted: 'Soumis pour validation',
   cs_returned: 'Renvoyé pour corrections',
+  cs_publishing: 'En cours de publication',
   cs_published: 'Publié',
   kind_observation: 'Observation',
   kind_target: 'Cible',

@@ -220,6 +220,7 @@ export const ru: Record<Key, string> = {
   cs_draft: 'Черновик',
   cs_submitted: 'На проверке',
   cs_returned: 'Возвращено на доработку',
+  cs_publishing: 'Публикуется',
   cs_published: 'Опубликовано',
   kind_observation: 'Наблюдение',
   kind_target: 'Цель',

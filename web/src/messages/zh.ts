@@ -220,6 +220,7 @@ export const zh: Record<Key, string> = {
   cs_draft: '草稿',
   cs_submitted: '已提交审核',
   cs_returned: '已退回修改',
+  cs_publishing: '正在发布',
   cs_published: '已发布',
   kind_observation: '观测值',
   kind_target: '目标',

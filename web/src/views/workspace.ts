@@ -162,7 +162,7 @@ function uploadSection(iso3: string, reload: () => void): HTMLElement {
     store.disabled = true;
     report.replaceChildren(h('p', { role: 'status' }, t('upload_checking')));
     try {
-      const r = await sendImport(iso3, { format: format.value, dry_run: dryRun ? 'true' : 'false', reason: reason.value.trim() }, text);
+      const r = await sendImport(iso3, { format: format.value, dry_run: dryRun ? 'true' : 'false', reason: reason.value.trim(), file_name: f.name }, text);
       if (dryRun) {
         clean = text;
         store.disabled = false;
