@@ -5,8 +5,8 @@
 //   node e2e/run.mjs --bin build/src/cli/spcoop --web web/dist --artifacts build/web-artifacts \
 //                    [--suite public|workspace] [--filter NAME]
 //
-// Exit status: 0 all passed, 1 a test failed, 77 skipped (the workspace suite on a server
-// without accounts).
+// Exit status: 0 all passed, 1 a test failed, 77 skipped (the workspace suite with a binary that
+// has no `spcoop user` command to create its users).
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
