@@ -7,4 +7,4 @@ scripts/setup.sh
 scripts/build.sh
 BUILD_DIR=${BUILD_DIR:-build}
 "$BUILD_DIR/src/cli/spcoop" init
-exec "$BUILD_DIR/src/cli/spcoop" serve --port "${PORT:-8080}" "$@"
+exec "$BUILD_DIR/src/cli/spcoop" serve --port "${PORT:-8080}" --web web/dist "$@"

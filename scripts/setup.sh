@@ -21,7 +21,13 @@ packages=(
   r-cran-jsonlite r-cran-rsdmx  # tests/sdmx_live: R's SDMX client against a live server
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, ASan, UBSan
   libpqxx-dev libpq-dev postgresql-15  # PostgreSQL backend; the server for its tests
+  chromium  # web end-to-end tests: the headless browser (Chinese glyphs: fonts-noto-cjk above)
 )
+# The web app is built with Node.js (18 or newer) and npm. Debian's nodejs and npm packages are
+# installed only when `node` or `npm` is missing: a Node.js from elsewhere (NodeSource) already
+# ships npm and conflicts with Debian's npm package.
+if ! command -v node >/dev/null; then packages+=(nodejs); fi
+if ! command -v npm >/dev/null; then packages+=(npm); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -938,5 +938,45 @@ TEST_F(ServerLifecycleTest, WebRootServesFilesAndFallsBackToIndexForAppRoutes) {
   EXPECT_TRUE(running.Stop().ok());
 }
 
+// The web build writes FILE.gz beside each script and JSON file: sent as is to a browser that
+// accepts gzip, never recompressed (httplib's own Brotli would take seconds on a large script).
+TEST_F(ServerLifecycleTest, WebRootSendsTheGzipCopyOfScriptsToBrowsersThatAcceptIt) {
+  fs::path web = dir_ / "web";
+  fs::create_directories(web / "assets");
+  std::ofstream(web / "index.html") << "<!doctype html><title>app</title>";
+  std::ofstream(web / "assets" / "app.js") << "console.log('spcoop');";
+  // The server does not look inside the copy: distinct bytes show which file was sent.
+  std::ofstream(web / "assets" / "app.js.gz") << "GZIP-COPY";
+  std::ofstream(web / "map.json") << "{\"type\":\"FeatureCollection\"}";
+  options_.web_root = web.string();
+  Running running(options_);
+  ASSERT_TRUE(running.ok());
+  int port = running.port();
+  auto get = [&](const std::string& path, const std::string& accept) {
+    std::string request = "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
+    if (!accept.empty()) request += "Accept-Encoding: " + accept + "\r\n";
+    return RawExchange(port, request + "\r\n");
+  };
+  auto body = [](const std::string& raw) { return raw.substr(raw.find("\r\n\r\n") + 4); };
+
+  std::string gz = get("/assets/app.js", "gzip, deflate, br, zstd");
+  EXPECT_NE(gz.find("Content-Encoding: gzip\r\n"), std::string::npos) << gz;
+  EXPECT_NE(gz.find("Content-Type: application/javascript; charset=utf-8\r\n"), std::string::npos);
+  EXPECT_NE(gz.find("Vary: Accept-Encoding\r\n"), std::string::npos);
+  EXPECT_NE(gz.find("Content-Length: 9\r\n"), std::string::npos);
+  EXPECT_EQ(body(gz), "GZIP-COPY");
+  // No gzip accepted (Brotli only, or nothing): the file itself, not compressed.
+  for (const std::string accept : {"br", ""}) {
+    std::string plain = get("/assets/app.js", accept);
+    EXPECT_EQ(plain.find("Content-Encoding"), std::string::npos) << plain;
+    EXPECT_EQ(body(plain), "console.log('spcoop');");
+  }
+  // A JSON file without a copy: sent as is even to a browser that accepts Brotli.
+  std::string json_file = get("/map.json", "gzip, br");
+  EXPECT_EQ(json_file.find("Content-Encoding"), std::string::npos) << json_file;
+  EXPECT_EQ(body(json_file), "{\"type\":\"FeatureCollection\"}");
+  EXPECT_TRUE(running.Stop().ok());
+}
+
 }  // namespace
 }  // namespace spcoop::server

@@ -1,0 +1,411 @@
+// End-to-end tests of the web app: Debian's chromium, driven by playwright-core, against
+// `spcoop serve --web` on a fresh database. Expected numbers come from the API itself (asked
+// directly, not through the page), so the tests check that the page shows what the data say.
+//
+//   node e2e/run.mjs --bin build/src/cli/spcoop --web web/dist --artifacts build/web-artifacts \
+//                    [--suite public|workspace] [--filter NAME]
+//
+// Exit status: 0 all passed, 1 a test failed, 77 skipped (the workspace suite with a binary that
+// has no `spcoop user` command to create its users).
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { hasUserCommand, parseArgs, runTests, setup } from './harness.mjs';
+
+const args = parseArgs(process.argv.slice(2));
+const bin = resolve(args.bin ?? 'build/src/cli/spcoop');
+const web = resolve(args.web ?? 'web/dist');
+const artifacts = resolve(args.artifacts ?? 'build/web-artifacts');
+const suite = args.suite ?? 'public';
+mkdirSync(artifacts, { recursive: true });
+
+const FP = { name: 'fp_khm', role: 'focal_point', economy: 'KHM', display: 'Sokha (Cambodia)', password: 'focal-point-password-1' };
+const SEC = { name: 'sec_escap', role: 'secretariat', display: 'ESCAP secretariat', password: 'secretariat-password-1' };
+
+if (suite === 'workspace' && !hasUserCommand(bin)) {
+  console.log('skip: this spcoop has no accounts (`spcoop user` is missing), so the workspace suite cannot run');
+  process.exit(77);
+}
+
+const env = await setup({ bin, web, users: suite === 'workspace' ? [FP, SEC] : [] });
+const base = env.url;
+const consoleErrors = [];
+// Answers of 400 and over that a test provokes on purpose ([method, path pattern, status]).
+// The browser logs every such answer as a console error ("Failed to load resource"); those are
+// checked here instead: any other one fails the run.
+const expectedHttpErrors = [
+  ['POST', /^\/api\/v1\/economies\/KHM\/imports$/, 422], // the file with a bad row
+  ['POST', /^\/api\/v1\/economies\/KHM\/imports$/, 400], // a server that does not take lang=
+  ['GET', /^\/api\/v1\/economies\/THA\/workspace$/, 403], // another economy's workspace
+];
+// A binary without accounts answers 404 on /session, which the app asks once per page load.
+if (!hasUserCommand(bin)) expectedHttpErrors.push(['GET', /^\/api\/v1\/session$/, 404]);
+const httpErrors = [];
+
+async function api(path) {
+  const r = await fetch(base + '/api/v1' + path);
+  assert.equal(r.status, 200, `GET ${path}: ${r.status}`);
+  return r.json();
+}
+
+// A page that records every console error and uncaught exception.
+async function newPage(options = {}) {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', ...options });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded with a status of')) consoleErrors.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() < 400) return;
+    const u = new URL(r.url());
+    const method = r.request().method();
+    if (expectedHttpErrors.some(([m, re, st]) => m === method && re.test(u.pathname) && st === r.status())) return;
+    httpErrors.push(`${page.url()}: ${method} ${u.pathname}${u.search} ${r.status()}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+// What the page should show, formatted as Intl does for each language the app supports.
+const LOCALE = { en: 'en-GB', zh: 'zh-CN', ru: 'ru-RU', fr: 'fr-FR' };
+const pct = (v, lang = 'en') => new Intl.NumberFormat(LOCALE[lang], { style: 'percent', maximumFractionDigits: 1 }).format(v / 100);
+const whole = (v, lang = 'en') => new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 0 }).format(Math.round(v));
+const hasCjk = (s) => /[\u4e00-\u9fff]/.test(s);
+
+async function waitForOverview(page) {
+  await page.waitForSelector('[data-testid=headline-value]');
+  await page.waitForSelector('[data-testid=map] canvas');
+  await page.waitForSelector('[data-testid=status-counts] [data-count]');
+  await page.waitForSelector('#sub-title ~ figure canvas');
+  await page.waitForSelector('#pnc-title ~ figure canvas');
+}
+
+const publicTests = [
+  [
+    'overview shows the headline from the API and the map',
+    async () => {
+      const page = await newPage();
+      await page.goto(base + '/');
+      await waitForOverview(page);
+      // The headline: the latest year whose economies with data hold >= 90% of the region's
+      // people, carrying values forward up to 3 years.
+      const agg = await api('/aggregates?series=SI_COV_BENFTS&sex=_T&group=Asia+and+the+Pacific&carry_forward=3');
+      const rows = agg.data.filter((r) => r.population_weighted !== null && r.population_share_with_data >= 0.9).sort((a, b) => b.year - a.year);
+      assert.ok(rows.length > 0, 'the bundled data have a year with 90% of the population');
+      assert.equal((await page.textContent('[data-testid=headline-value]')).trim(), pct(rows[0].population_weighted));
+      assert.match(await page.textContent('[data-testid=headline]'), new RegExp(`\\b${rows[0].year}\\b`));
+      // The map: a canvas with pixels, the UN disclaimer, and a table row per regional economy.
+      const painted = await page.$eval('[data-testid=map] canvas', (c) => {
+        const ctx = c.getContext('2d');
+        const d = ctx.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n / (c.width * c.height);
+      });
+      assert.ok(painted > 0.05, `the map canvas is mostly empty (${painted})`);
+      assert.match(await page.textContent('[data-testid=map-disclaimer]'), /do not imply official endorsement or acceptance/);
+      const economies = (await api('/economies')).data.filter((e) => e.regional);
+      const tableRows = await page.$$eval('[data-testid=map] ~ details table tbody tr', (trs) => trs.length);
+      assert.equal(tableRows, economies.length);
+      // Status counts add up to the number of regional economies.
+      const counts = await page.$$eval('[data-testid=status-counts] [data-count]', (els) => els.map((e) => Number(e.getAttribute('data-count'))));
+      assert.equal(counts.reduce((a, b) => a + b, 0), economies.length);
+      await shot(page, 'overview-en');
+      await page.context().close();
+    },
+  ],
+  [
+    'economy profile numbers match the API (Cambodia, pensions)',
+    async () => {
+      const page = await newPage();
+      await page.goto(base + '/economy/KHM?series=SI_COV_PENSN');
+      await page.waitForSelector('[data-testid=series-chart] canvas');
+      const progress = (await api('/progress?economy=KHM')).data;
+      const a = progress.find((x) => x.series === 'SI_COV_PENSN' && x.sex === '_T' && x.age === '_T' && x.quantile === '_T');
+      assert.ok(a && a.people_not_covered_latest > 0);
+      assert.equal((await page.textContent('[data-testid=pnc-SI_COV_PENSN]')).trim(), `${whole(a.people_not_covered_latest)} (${a.people_not_covered_latest_year})`);
+      assert.equal(await page.getAttribute('[data-testid=status-line] .badge', 'data-status'), a.status);
+      assert.match(await page.textContent('[data-testid=status-line]'), new RegExp(pct(a.projected_2030).replace('.', '\\.')));
+      // Every observation of the series is listed, with its source.
+      const obs = (await api('/observations?economy=KHM&series=SI_COV_PENSN&page_size=1000')).data;
+      const listed = await page.$$eval('#obs-title ~ .table-wrap tbody tr', (trs) => trs.map((tr) => tr.textContent));
+      assert.equal(listed.length, obs.length);
+      for (const o of obs) assert.ok(listed.some((l) => l.includes(String(o.year)) && l.includes(o.source)), `observation ${o.year} ${o.sex} missing`);
+      // The revision history of one observation.
+      await page.click('#obs-title ~ .table-wrap tbody tr:first-child button');
+      await page.waitForSelector('#history-title');
+      // Downloads point at the export route with the page's language.
+      assert.equal(await page.getAttribute('[data-testid=download-csv]', 'href'), '/api/v1/export/observations?economy=KHM&format=csv&lang=en');
+      await shot(page, 'profile-khm-en');
+      await page.context().close();
+    },
+  ],
+  [
+    'switching to Chinese shows Chinese labels and names, and is remembered',
+    async () => {
+      const page = await newPage();
+      await page.goto(base + '/economy/KHM?series=SI_COV_PENSN');
+      await page.waitForSelector('[data-testid=economy-name]');
+      const english = await page.textContent('nav');
+      await page.selectOption('[data-testid=lang-select]', 'zh');
+      await page.waitForFunction(() => document.documentElement.lang === 'zh-Hans');
+      await page.waitForSelector('[data-testid=series-chart] canvas');
+      const zhName = (await api('/economies/KHM?lang=zh')).name;
+      const zhSeries = (await api('/series/SI_COV_PENSN?lang=zh')).name;
+      assert.equal((await page.textContent('[data-testid=economy-name]')).trim(), zhName);
+      assert.match(await page.textContent('#series-title'), new RegExp(zhSeries));
+      const nav = await page.textContent('nav');
+      assert.notEqual(nav, english);
+      assert.ok(hasCjk(nav), `the menu is not in Chinese: ${nav}`);
+      assert.ok(!/[A-Za-z]{3,}/.test(nav), `the menu has Latin words left: ${nav}`);
+      assert.ok(new URL(page.url()).searchParams.get('lang') === 'zh');
+      await shot(page, 'profile-khm-zh');
+      // Remembered: a fresh visit without ?lang= stays in Chinese.
+      await page.goto(base + '/');
+      await waitForOverview(page);
+      assert.ok(hasCjk(await page.textContent('h1')));
+      const table = await page.$$eval('[data-testid=map] ~ details table tbody th', (ths) => ths.map((t) => t.textContent));
+      assert.ok(table.includes(zhName), 'the map table lists Chinese economy names');
+      await shot(page, 'overview-zh');
+      await page.context().close();
+    },
+  ],
+  [
+    'every language translates the menu and formats numbers with Intl',
+    async () => {
+      const page = await newPage();
+      const a = (await api('/progress?economy=KHM')).data.find((x) => x.series === 'SI_COV_PENSN' && x.sex === '_T' && x.age === '_T' && x.quantile === '_T');
+      const navs = new Set();
+      for (const lang of ['en', 'zh', 'ru', 'fr']) {
+        await page.goto(`${base}/economy/KHM?series=SI_COV_PENSN&lang=${lang}`);
+        await page.waitForSelector('[data-testid=series-chart] canvas');
+        navs.add(await page.textContent('nav'));
+        assert.equal((await page.textContent('[data-testid=pnc-SI_COV_PENSN]')).trim(), `${whole(a.people_not_covered_latest, lang)} (${a.people_not_covered_latest_year})`);
+        assert.equal((await page.textContent('[data-testid=economy-name]')).trim(), (await api(`/economies/KHM?lang=${lang}`)).name);
+      }
+      assert.equal(navs.size, 4);
+      await page.context().close();
+    },
+  ],
+  [
+    'deep links restore the view and its filters',
+    async () => {
+      const page = await newPage();
+      await page.goto(base + '/?series=SI_COV_PENSN&year=2020');
+      await waitForOverview(page);
+      assert.equal(await page.inputValue('#ov-series'), 'SI_COV_PENSN');
+      assert.equal(await page.inputValue('#ov-year'), '2020');
+      // Changing a filter changes the URL.
+      await page.selectOption('#ov-series', 'SI_COV_CHLD');
+      await page.waitForURL(/series=SI_COV_CHLD/);
+      await page.goto(base + '/compare?series=SI_COV_PENSN&economies=KHM,THA');
+      await page.waitForSelector('[data-testid=compare-chart] canvas');
+      assert.equal(await page.inputValue('#cmp-series'), 'SI_COV_PENSN');
+      assert.ok(await page.isChecked('#cmp-KHM'));
+      assert.ok(await page.isChecked('#cmp-THA'));
+      assert.ok(!(await page.isChecked('#cmp-VNM')));
+      // A peer group: same subregion as Cambodia.
+      const sea = (await api('/economies?subregion=South-East+Asia')).data.map((e) => e.iso3);
+      await page.click('.peers button:first-of-type');
+      await page.waitForURL(/economies=KHM%2C|economies=KHM,/);
+      const picked = new URL(page.url()).searchParams.get('economies').split(',');
+      assert.deepEqual([...picked].sort(), [...sea].sort());
+      await page.waitForSelector('[data-testid=compare-chart] canvas');
+      for (const iso of sea) assert.ok(await page.isChecked(`#cmp-${iso}`), `${iso} is not ticked`);
+      await shot(page, 'compare-en');
+      await page.context().close();
+    },
+  ],
+  [
+    'keyboard: skip link, then the language switcher, without a mouse',
+    async () => {
+      const page = await newPage();
+      await page.goto(base + '/');
+      await waitForOverview(page);
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'skip-link');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+      await page.focus('#lang-select');
+      await page.keyboard.press('ArrowDown'); // en -> zh
+      await page.waitForFunction(() => document.documentElement.lang === 'zh-Hans');
+      // Every form control has a label.
+      const unlabelled = await page.$$eval('select, input, textarea', (els) => els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.outerHTML));
+      assert.deepEqual(unlabelled, []);
+      await page.context().close();
+    },
+  ],
+  [
+    'phone layout has no horizontal scrolling',
+    async () => {
+      const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      for (const path of ['/', '/economy/KHM?series=SI_COV_PENSN', '/compare']) {
+        await page.goto(base + path);
+        await page.waitForSelector('canvas');
+        // A mobile browser widens the layout viewport to fit wide content: both must stay at
+        // the phone's 390 px.
+        const widths = await page.evaluate(() => [window.innerWidth, document.documentElement.scrollWidth]);
+        assert.deepEqual(widths, [390, 390], `${path}: the page is wider than the phone`);
+      }
+      await page.goto(base + '/economy/KHM?series=SI_COV_PENSN');
+      await page.waitForSelector('canvas');
+      await shot(page, 'profile-khm-phone');
+      await page.context().close();
+    },
+  ],
+  [
+    'clear states: unknown economy, unknown page, server down',
+    async () => {
+      const page = await newPage();
+      await page.goto(base + '/economy/XYZ');
+      await page.waitForSelector('[data-testid=error-state]');
+      assert.match(await page.textContent('[data-testid=error-state]'), /XYZ/);
+      await page.goto(base + '/no-such-page');
+      await page.waitForSelector('[data-testid=error-state]');
+      await page.context().close();
+      // Server down: the API does not answer. This page's console is not checked (the browser
+      // logs the failed requests).
+      const context = await env.browser.newContext();
+      const down = await context.newPage();
+      await down.route('**/api/v1/**', (r) => r.abort('connectionrefused'));
+      await down.goto(base + '/');
+      await down.waitForSelector('[data-testid=error-state]');
+      assert.match(await down.textContent('[data-testid=error-state]'), /server cannot be reached/);
+      await context.close();
+    },
+  ],
+];
+
+const workspaceTests = [];
+let fpPage = null;
+
+async function login(page, user) {
+  await page.goto(base + '/login');
+  await page.fill('input[name=username]', user.name);
+  await page.fill('input[name=password]', user.password);
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('[data-testid=who]');
+}
+
+workspaceTests.push(
+  [
+    'a focal point uploads a file with a bad row: the error is shown and nothing changes',
+    async () => {
+      fpPage = await newPage();
+      await login(fpPage, FP);
+      await fpPage.waitForSelector('[data-testid=workspace-title]');
+      const before = await api('/observations?economy=KHM&page_size=1000');
+      const csv = 'series,economy,sex,age,quantile,year,value,unit,nature,source,note\n' + 'SI_COV_BENFTS,KHM,_T,_T,_T,2024,31.5,PERCENT,C,Ministry of Economy and Finance,\n' + 'SI_COV_PENSN,KHM,_T,_T,_T,2024,140,PERCENT,C,National Social Security Fund,\n';
+      const file = join(env.dir, 'khm_update.csv');
+      writeFileSync(file, csv);
+      await fpPage.setInputFiles('[data-testid=upload-file]', file);
+      await fpPage.fill('[data-testid=upload-reason]', '2024 administrative data');
+      await fpPage.click('[data-testid=upload-check]');
+      await fpPage.waitForSelector('[data-testid=upload-errors]');
+      const report = await fpPage.textContent('[data-testid=upload-errors]');
+      assert.match(report, /Line 3/);
+      assert.match(report, /value/);
+      assert.ok(await fpPage.isDisabled('[data-testid=upload-store]'));
+      const after = await api('/observations?economy=KHM&page_size=1000');
+      assert.deepEqual(after, before);
+      const ws = await fpPage.evaluate(async () => (await fetch('/api/v1/economies/KHM/workspace')).json());
+      assert.ok(!ws.changeset || ws.changeset.counts.observation === 0, 'a bad file left a change behind');
+      await shot(fpPage, 'workspace-upload-errors');
+    },
+  ],
+  [
+    'a focal point sets a target and sees the status update',
+    async () => {
+      const page = fpPage;
+      await page.selectOption('[data-testid=target-series]', 'SI_COV_PENSN');
+      await page.fill('[data-testid=target-baseline-year]', '2020');
+      await page.fill('[data-testid=target-baseline-value]', '8.1');
+      await page.fill('[data-testid=target-interim]', '12');
+      await page.fill('[data-testid=target-2030]', '20');
+      const q = (t) => `/progress/preview?economy=KHM&series=SI_COV_PENSN&sex=_T&age=_T&baseline_year=2020&baseline_value=8.1&interim_2025=${t.interim}&target_2030=${t.target}`;
+      const low = await api(q({ interim: 12, target: 20 }));
+      await page.waitForSelector(`[data-testid=preview-status] [data-status=${low.status}]`);
+      const high = await api(q({ interim: 60, target: 100 }));
+      assert.notEqual(low.status, high.status, 'the two targets should give different statuses');
+      await page.fill('[data-testid=target-interim]', '60');
+      await page.fill('[data-testid=target-2030]', '100');
+      await page.waitForSelector(`[data-testid=preview-status] [data-status=${high.status}]`);
+      await page.fill('[data-testid=target-interim]', '30');
+      await page.fill('[data-testid=target-2030]', '50');
+      await page.fill('[data-testid=target-reason]', 'National Social Protection Policy Framework 2016-2025');
+      const chosen = await api(q({ interim: 30, target: 50 }));
+      await page.waitForFunction((target) => document.querySelector('[data-testid=preview-status]')?.textContent.includes(target), pct(50));
+      assert.equal(await page.getAttribute('[data-testid=preview-status] .badge', 'data-status'), chosen.status);
+      await shot(page, 'workspace-target-preview');
+      await page.click('[data-testid=target-save]');
+      await page.waitForSelector('[data-testid=changeset] [data-state=draft]');
+      const ws = await page.evaluate(async () => (await fetch('/api/v1/economies/KHM/workspace')).json());
+      assert.equal(ws.changeset.counts.target, 1);
+      // Not public until published.
+      const published = (await api('/targets?economy=KHM&series=SI_COV_PENSN')).data;
+      assert.ok(!published.some((t) => t.target_2030 === 50));
+      await page.click('[data-testid=submit-review]');
+      await page.waitForSelector('[data-testid=changeset] [data-state=submitted]');
+    },
+  ],
+  [
+    'a focal point cannot reach another economy\'s workspace',
+    async () => {
+      const page = fpPage;
+      await page.goto(base + '/workspace/THA');
+      await page.waitForSelector('[data-testid=error-state]');
+      assert.ok(!(await page.$('[data-testid=upload-file]')));
+      const status = await page.evaluate(async () => (await fetch('/api/v1/economies/THA/workspace')).status);
+      assert.equal(status, 403);
+      // The session gone (expired, or the cookie cleared): the workspace asks to sign in again.
+      await page.context().clearCookies();
+      await page.goto(base + '/workspace/KHM');
+      await page.waitForSelector('[data-testid=error-state] a[href^="/login?next="]');
+      assert.ok(!(await page.$('[data-testid=who]')));
+      await page.context().close();
+    },
+  ],
+  [
+    'the secretariat publishes the submission',
+    async () => {
+      const page = await newPage();
+      await login(page, SEC);
+      await page.goto(base + '/review');
+      await page.click('[data-testid=review-KHM]');
+      await page.waitForSelector('[data-testid=review-state] [data-state=submitted]');
+      assert.match(await page.textContent('table.diff, .diff table'), /50/);
+      await shot(page, 'review-diff');
+      await page.fill('[data-testid=review-comment]', 'Checked against the policy framework');
+      await page.click('[data-testid=review-publish]');
+      await page.waitForSelector('[data-testid=review-state] [data-state=published]');
+      const published = (await api('/targets?economy=KHM&series=SI_COV_PENSN')).data;
+      assert.ok(published.some((t) => t.target_2030 === 50 && t.interim_2025 === 30));
+      // The public profile now measures against the published target.
+      await page.goto(base + '/economy/KHM?series=SI_COV_PENSN');
+      await page.waitForSelector('[data-testid=status-line]');
+      const a = (await api('/progress?economy=KHM')).data.find((x) => x.series === 'SI_COV_PENSN' && x.sex === '_T' && x.age === '_T' && x.quantile === '_T');
+      assert.equal(a.target.target_2030, 50);
+      assert.equal(await page.getAttribute('[data-testid=status-line] .badge', 'data-status'), a.status);
+      await page.context().close();
+    },
+  ],
+);
+
+let failed = 0;
+try {
+  failed = await runTests(suite === 'workspace' ? workspaceTests : publicTests, args.filter);
+  const check = [
+    ['no console errors on any page', async () => assert.deepEqual(consoleErrors, [])],
+    ['no failed request on any page but those provoked', async () => assert.deepEqual(httpErrors, [])],
+  ];
+  failed += await runTests(check);
+} finally {
+  await env.close();
+}
+console.log(failed ? `${failed} failed` : 'all passed');
+console.log(`screenshots: ${artifacts}`);
+process.exit(failed ? 1 : 0);

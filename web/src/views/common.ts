@@ -1,0 +1,71 @@
+// Pieces shared by the views: empty and error states, status badges and their plain-language
+// reasons, and pickers for economies and series.
+import type { Assessment, Economy, Series, Status } from '../api';
+import { h, select } from '../dom';
+import { collator, pct, statusLabel, t } from '../i18n';
+
+export function errorState(title: string, body: string, action?: HTMLElement): HTMLElement {
+  return h('section', { class: 'state error', role: 'alert', 'data-testid': 'error-state' }, h('h1', {}, title), h('p', {}, body), action ?? null);
+}
+
+export function emptyState(body: string): HTMLElement {
+  return h('p', { class: 'state empty', 'data-testid': 'empty-state' }, body);
+}
+
+export function statusBadge(status: Status): HTMLElement {
+  return h('span', { class: `badge status-${status}`, 'data-status': status }, statusLabel(status));
+}
+
+// One sentence, in the chosen language, built from the assessment's numbers (the API's own
+// `reason` is English).
+export function reasonText(a: Assessment): string {
+  const target = pct(a.target.target_2030);
+  const suffix = a.default_target ? ` ${t('reason_default_target')}` : '';
+  switch (a.status) {
+    case 'target_achieved':
+      return t('reason_achieved', { latest: pct(a.latest?.value), year: a.latest?.year ?? '–', target }) + suffix;
+    case 'on_track':
+    case 'needs_acceleration':
+    case 'regressing':
+      return a.projected_2030 === null
+        ? t('reason_no_trend', { target }) + suffix
+        : t('reason_trend', { projected: pct(a.projected_2030), target }) + suffix;
+    case 'insufficient_data':
+      return a.trend_observations === 0 && a.latest
+        ? t('reason_insufficient_none', { year: a.latest.year })
+        : t('reason_insufficient', { n: a.trend_observations });
+    case 'no_data':
+      return t('reason_no_data', { target });
+  }
+}
+
+export function economyName(e: Economy | undefined, iso3: string): string {
+  return e ? e.name : iso3;
+}
+
+export function seriesName(s: Series | undefined, code: string): string {
+  return s ? s.name : code;
+}
+
+export function economyOptions(economies: Economy[]): { value: string; label: string }[] {
+  const c = collator();
+  return economies
+    .filter((e) => e.regional)
+    .slice()
+    .sort((a, b) => c.compare(a.name, b.name))
+    .map((e) => ({ value: e.iso3, label: e.name }));
+}
+
+export function seriesSelect(series: Series[], value: string, id: string): HTMLSelectElement {
+  return select(
+    series.map((s) => ({ value: s.code, label: s.name })),
+    value,
+    { id },
+  );
+}
+
+export function pageHeading(title: string, lead?: string): HTMLElement[] {
+  return [h('h1', {}, title), lead ? h('p', { class: 'lead' }, lead) : null].filter(Boolean) as HTMLElement[];
+}
+
+export const STATUS_ORDER: Status[] = ['target_achieved', 'on_track', 'needs_acceleration', 'regressing', 'insufficient_data', 'no_data'];
