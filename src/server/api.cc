@@ -16,6 +16,8 @@
 #include "query.h"
 #include "spcoop/analysis/analysis.h"
 #include "spcoop/core/codes.h"
+#include "spcoop/store/accounts.h"
+#include "spcoop/store/workflow.h"
 
 namespace spcoop::server {
 namespace detail {
@@ -401,7 +403,30 @@ Result<json> HandleHistory(Context& ctx) {
   for (const Revision& r : revisions) data.push_back(RevisionJson(r));
   json key_json = {{"series", key.series}, {"economy", key.economy},   {"sex", key.sex},
                    {"age", key.age},       {"quantile", key.quantile}, {"year", key.year}};
-  return json{{"key", std::move(key_json)}, {"data", std::move(data)}};
+  json out = {{"key", std::move(key_json)}, {"data", std::move(data)}};
+  // Unpublished edits of the key, for those who may read the economy's drafts: every draft
+  // change with the state of its change set, author and reason.
+  const auth::Principal* p = ctx.principal ? &*ctx.principal : nullptr;
+  if (p && (p->user.role == Role::kSecretariat || p->user.role == Role::kAdministrator ||
+            (p->user.role == Role::kFocalPoint && p->user.economy == key.economy))) {
+    json drafts = json::array();
+    SPCOOP_ASSIGN_OR_RETURN(auto sets, ListChangesets(*store, {{key.economy}, std::nullopt, 1000}));
+    for (auto it = sets.rbegin(); it != sets.rend(); ++it) {
+      SPCOOP_ASSIGN_OR_RETURN(auto log, ChangesetLog(*store, it->id));
+      for (const DraftChange& c : log) {
+        if (c.kind != ChangeKind::kObservation || !(c.observation.key == key)) continue;
+        drafts.push_back({{"changeset_id", it->id},
+                          {"changeset_state", ChangesetStateName(it->state)},
+                          {"value", c.observation.value},
+                          {"source", c.observation.attributes.source},
+                          {"author", c.provenance.author},
+                          {"reason", c.provenance.reason},
+                          {"recorded_at", c.recorded_at}});
+      }
+    }
+    out["drafts"] = std::move(drafts);
+  }
+  return out;
 }
 
 Result<json> HandleImports(Context& ctx) {

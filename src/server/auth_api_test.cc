@@ -216,6 +216,13 @@ TEST_P(AuthApiTest, FocalPointDraftsAreReviewedThenPublished) {
   // The public does not see drafts; the focal point sees them in the workspace.
   Reply pub = Call("GET", "/observations?economy=KHM&year_from=2023");
   EXPECT_EQ(pub.body["total"], 0) << pub.body.dump();
+  // The key's history shows the draft to its focal point, not to the public.
+  const std::string history = "/history?series=SI_COV_BENFTS&economy=KHM&year=2023";
+  EXPECT_FALSE(Call("GET", history).body.contains("drafts"));
+  Reply own = Call("GET", history, "", &fp);
+  ASSERT_EQ(own.body["drafts"].size(), 1u) << own.body.dump();
+  EXPECT_EQ(own.body["drafts"][0]["changeset_state"], "draft");
+  EXPECT_EQ(own.body["drafts"][0]["reason"], "2023 survey");
   Reply ws = Call("GET", "/economies/KHM/workspace", "", &fp);
   ASSERT_EQ(ws.status, 200);
   ASSERT_EQ(ws.body["changeset"]["changes"].size(), 1u);
