@@ -437,7 +437,9 @@ interface Narrative {
 function narrativeSection(iso3: string, cs: ChangeSet | null, reload: () => void): HTMLElement {
   const period = h('input', { type: 'number', min: 2015, max: 2035, step: 1, value: REPORT_PERIOD, 'data-testid': 'narrative-period' });
   const list = h('div', { class: 'narratives', 'aria-live': 'polite' });
-  const drafts = (cs?.changes ?? []).filter((c) => c.kind === 'narrative').map((c) => c.value as unknown as Narrative);
+  // A published change set's sections are in the published list; only an open one holds drafts.
+  const open = cs && (cs.state === 'draft' || cs.state === 'returned');
+  const drafts = open ? (cs.changes ?? []).filter((c) => c.kind === 'narrative').map((c) => c.value as unknown as Narrative) : [];
   let seq = 0;
   const draw = async () => {
     const id = ++seq;
