@@ -8,6 +8,7 @@
 // Exit status: 0 all passed, 1 a test failed, 77 skipped (the workspace suite with a binary that
 // has no `spcoop user` command to create its users).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hasUserCommand, parseArgs, runTests, setup } from './harness.mjs';
@@ -281,6 +282,12 @@ const publicTests = [
 ];
 
 const workspaceTests = [];
+// The two sections of the national report the focal point writes in Chinese: measure, stage
+// and the progress text.
+const NARRATIVES = [
+  ['a', 'in_progress', '社会保护法草案已提交国会审议。'],
+  ['g', 'planning', '正在设计面向非正规就业者的自愿缴费计划。'],
+];
 let fpPage = null;
 
 async function login(page, user) {
@@ -348,6 +355,42 @@ workspaceTests.push(
       // Not public until published.
       const published = (await api('/targets?economy=KHM&series=SI_COV_PENSN')).data;
       assert.ok(!published.some((t) => t.target_2030 === 50));
+    },
+  ],
+  [
+    'a focal point writes two narrative sections in Chinese and submits',
+    async () => {
+      const page = fpPage;
+      await page.waitForSelector('[data-testid=report-links] [data-testid=report-national-pdf]');
+      for (const [measure, stage, text] of NARRATIVES) {
+        const section = `[data-testid=narrative-${measure}]`;
+        await page.waitForSelector(section);
+        // Keyboard: the section opens from its summary with Enter.
+        await page.focus(`${section} summary`);
+        await page.keyboard.press('Enter');
+        await page.waitForSelector(`${section}[open]`);
+        await page.selectOption(`[data-testid=narrative-${measure}-lang]`, 'zh');
+        await page.selectOption(`[data-testid=narrative-${measure}-stage]`, stage);
+        await page.fill(`[data-testid=narrative-${measure}-progress]`, text);
+        await page.fill(`[data-testid=narrative-${measure}-next_steps]`, '继续推进。');
+        await page.fill(`[data-testid=narrative-${measure}-reason]`, 'National report 2025');
+        // Every field of the section has a label.
+        const unlabelled = await page.$$eval(`${section} input, ${section} select, ${section} textarea`, (els) => els.filter((el) => !el.labels || el.labels.length === 0).length);
+        assert.equal(unlabelled, 0, `unlabelled fields in ${section}`);
+        await page.click(`[data-testid=narrative-${measure}-save]`);
+        await page.waitForFunction((sel) => /Draft/.test(document.querySelector(`${sel} summary`)?.textContent ?? ''), section);
+      }
+      const ws = await page.evaluate(async () => (await fetch('/api/v1/economies/KHM/workspace')).json());
+      assert.equal(ws.changeset.counts.narrative, 2);
+      const drafted = ws.changeset.changes.filter((c) => c.kind === 'narrative');
+      assert.deepEqual(drafted.map((c) => [c.key.measure, c.key.lang, c.key.period]).sort(), [['a', 'zh', '2025'], ['g', 'zh', '2025']]);
+      // The change set shows the sections readably: measure, language and text.
+      const diff = await page.textContent('[data-testid=changeset] table');
+      assert.ok(diff.includes(NARRATIVES[0][2]) && diff.includes(NARRATIVES[1][2]));
+      assert.match(diff, /\(g\) Extending coverage/);
+      // Not public until published.
+      assert.deepEqual((await api('/narratives?economy=KHM&period=2025')).data, []);
+      await shot(page, 'workspace-narratives');
       await page.click('[data-testid=submit-review]');
       await page.waitForSelector('[data-testid=changeset] [data-state=submitted]');
     },
@@ -377,7 +420,9 @@ workspaceTests.push(
       await page.goto(base + '/review');
       await page.click('[data-testid=review-KHM]');
       await page.waitForSelector('[data-testid=review-state] [data-state=submitted]');
-      assert.match(await page.textContent('table.diff, .diff table'), /50/);
+      const diff = await page.textContent('table.diff, .diff table');
+      assert.match(diff, /50/);
+      for (const [, , text] of NARRATIVES) assert.ok(diff.includes(text), `the review does not show ${text}`);
       await shot(page, 'review-diff');
       await page.fill('[data-testid=review-comment]', 'Checked against the policy framework');
       await page.click('[data-testid=review-publish]');
@@ -391,6 +436,34 @@ workspaceTests.push(
       assert.equal(a.target.target_2030, 50);
       assert.equal(await page.getAttribute('[data-testid=status-line] .badge', 'data-status'), a.status);
       await page.context().close();
+    },
+  ],
+  [
+    'the national report in Chinese carries the published narratives',
+    async () => {
+      const page = await newPage({ locale: 'zh-CN' });
+      await page.goto(base + '/economy/KHM?lang=zh');
+      await page.waitForSelector('[data-testid=report-national-pdf]');
+      const pdfHref = await page.getAttribute('[data-testid=report-national-pdf]', 'href');
+      const htmlHref = await page.getAttribute('[data-testid=report-national-html]', 'href');
+      assert.equal(pdfHref, '/api/v1/reports/national?economy=KHM&period=2025&lang=zh&format=pdf');
+      assert.equal(htmlHref, '/api/v1/reports/national?economy=KHM&period=2025&lang=zh&format=html');
+      const r = await fetch(base + pdfHref);
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get('content-type'), 'application/pdf');
+      const pdf = join(artifacts, 'national-KHM-2025-zh.pdf');
+      writeFileSync(pdf, Buffer.from(await r.arrayBuffer()));
+      const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+      for (const [, , narrative] of NARRATIVES) assert.ok(text.includes(narrative.replace(/\s+/g, '')), `the PDF lacks ${narrative}`);
+      const html = await fetch(base + htmlHref);
+      assert.equal(html.status, 200);
+      await page.context().close();
+      // The overview links to the regional report in the page's language.
+      const overview = await newPage();
+      await overview.goto(base + '/?lang=fr');
+      await overview.waitForSelector('[data-testid=headline-value]');
+      assert.equal(await overview.getAttribute('[data-testid=report-regional-pdf]', 'href'), '/api/v1/reports/regional?period=2025&lang=fr&format=pdf');
+      await overview.context().close();
     },
   ],
 );

@@ -2,7 +2,7 @@
 // reasons, and pickers for economies and series.
 import type { Assessment, Economy, Series, Status } from '../api';
 import { h, select } from '../dom';
-import { collator, pct, statusLabel, t } from '../i18n';
+import { collator, lang, pct, statusLabel, t } from '../i18n';
 
 export function errorState(title: string, body: string, action?: HTMLElement): HTMLElement {
   return h('section', { class: 'state error', role: 'alert', 'data-testid': 'error-state' }, h('h1', {}, title), h('p', {}, body), action ?? null);
@@ -69,3 +69,47 @@ export function pageHeading(title: string, lead?: string): HTMLElement[] {
 }
 
 export const STATUS_ORDER: Status[] = ['target_achieved', 'on_track', 'needs_acceleration', 'regressing', 'insufficient_data', 'no_data'];
+
+// --- The voluntary national report ---------------------------------------------------------
+
+// The Action Plan's 12 national measures, (a) to (l), and the stages a section can report.
+export const MEASURES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'] as const;
+export const STAGES = ['not_started', 'planning', 'in_progress', 'achieved'] as const;
+export const REPORT_PERIOD = 2025;
+
+export function measureTitle(measure: string): string {
+  return (MEASURES as readonly string[]).includes(measure) ? `(${measure}) ${t(`measure_${measure}` as 'measure_a')}` : measure;
+}
+
+export function stageLabel(stage: string): string {
+  return (STAGES as readonly string[]).includes(stage) ? t(`stage_${stage}` as 'stage_planning') : stage;
+}
+
+// A language's name in the page's language ("Chinese", "中文", "китайский", "chinois").
+export function languageName(code: string): string {
+  return ['en', 'zh', 'ru', 'fr'].includes(code) ? t(`lang_${code}` as 'lang_en') : code;
+}
+
+// Links to the national report of one economy as PDF and HTML, in the page's language. The
+// server builds them from published content only.
+export function nationalReportLinks(iso3: string, period: number = REPORT_PERIOD): HTMLElement {
+  const href = (format: string) => `/api/v1/reports/national?economy=${encodeURIComponent(iso3)}&period=${period}&lang=${lang()}&format=${format}`;
+  return h(
+    'div',
+    { class: 'downloads reports', 'data-testid': 'report-links' },
+    h('span', {}, t('reports_label', { period })),
+    h('a', { href: href('pdf'), 'data-testid': 'report-national-pdf' }, t('report_national_pdf')),
+    h('a', { href: href('html'), 'data-testid': 'report-national-html' }, t('report_national_html')),
+    h('span', { class: 'hint' }, t('reports_published_only')),
+  );
+}
+
+export function regionalReportLink(period: number = REPORT_PERIOD): HTMLElement {
+  return h(
+    'div',
+    { class: 'downloads reports', 'data-testid': 'report-links' },
+    h('span', {}, t('reports_label', { period })),
+    h('a', { href: `/api/v1/reports/regional?period=${period}&lang=${lang()}&format=pdf`, 'data-testid': 'report-regional-pdf' }, t('report_regional_pdf')),
+    h('span', { class: 'hint' }, t('reports_published_only')),
+  );
+}

@@ -5,7 +5,7 @@ import { chart, echarts, FONT } from '../charts';
 import { append, chartWithTable, field, h, select, table } from '../dom';
 import { compactPeople, lang, num, pct, people, share, subregionName, t } from '../i18n';
 import { describeError, type Ctx } from '../main';
-import { emptyState, STATUS_ORDER, seriesSelect, statusBadge } from './common';
+import { emptyState, regionalReportLink, STATUS_ORDER, seriesSelect, statusBadge } from './common';
 
 const HEADLINE_SERIES = 'SI_COV_BENFTS';
 const REGION = 'Asia and the Pacific';
@@ -73,7 +73,7 @@ export async function renderOverview(ctx: Ctx): Promise<void> {
 
   const main = ctx.main;
   main.replaceChildren();
-  main.append(h('h1', {}, t('overview_title')), h('p', { class: 'lead' }, t('overview_lead')));
+  main.append(h('h1', {}, t('overview_title')), h('p', { class: 'lead' }, t('overview_lead')), regionalReportLink());
 
   const loading = () => h('p', { class: 'loading', role: 'status' }, t('loading'));
   const headline = h('section', { class: 'headline card', 'aria-labelledby': 'headline-title', 'data-testid': 'headline' }, h('h2', { id: 'headline-title' }, t('headline_title')), loading());

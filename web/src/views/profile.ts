@@ -6,7 +6,7 @@ import { chart } from '../charts';
 import { append, chartWithTable, field, h, select, table } from '../dom';
 import { ageName, dateTime, incomeName, lang, natureName, pct, people, quantileName, sexName, subregionName, t } from '../i18n';
 import type { Ctx } from '../main';
-import { economyOptions, emptyState, errorState, reasonText, seriesSelect, statusBadge } from './common';
+import { economyOptions, emptyState, errorState, nationalReportLinks, reasonText, seriesSelect, statusBadge } from './common';
 
 const SEX_COLOURS: Record<string, string> = { _T: '#0072b2', F: '#d55e00', M: '#009e73' };
 
@@ -50,6 +50,7 @@ export async function renderProfile(ctx: Ctx): Promise<void> {
         h('a', { href: `/api/v1/export/observations?economy=${iso3}&format=xlsx&lang=${l}`, download: `${iso3}.xlsx`, 'data-testid': 'download-xlsx' }, 'XLSX'),
       ),
     ),
+    nationalReportLinks(iso3),
   );
 
   // Every series: status, reason, people not covered.

@@ -4,7 +4,7 @@ import { ApiError, economies as loadEconomies, get, request, seriesList, type Ch
 import { append, field, h, table } from '../dom';
 import { ageName, dateTime, lang, num, pct, quantileName, sexName, t } from '../i18n';
 import { describeError, type Ctx } from '../main';
-import { emptyState, errorState } from './common';
+import { emptyState, errorState, languageName, measureTitle, stageLabel } from './common';
 import { signInPrompt } from './workspace';
 
 export function changeSetState(state: ChangeSet['state']): HTMLElement {
@@ -13,6 +13,7 @@ export function changeSetState(state: ChangeSet['state']): HTMLElement {
 
 function keyText(c: Change, series: Series[]): string {
   const k = c.key as Record<string, string | number>;
+  if (c.kind === 'narrative') return [String(k.period ?? ''), measureTitle(String(k.measure ?? '')), t('narr_written_in', { lang: languageName(String(k.lang ?? '')) })].join(' · ');
   const s = series.find((x) => x.code === k.series);
   const parts = [s ? s.name : String(k.series ?? '')];
   if (k.sex) parts.push(sexName(String(k.sex)));
@@ -23,11 +24,27 @@ function keyText(c: Change, series: Series[]): string {
   return parts.join(' · ');
 }
 
-function valueText(kind: Change['kind'], v: Record<string, unknown> | null): string {
+// A narrative section as the reviewer reads it: the stage, then each text under its label, in
+// the language it is written in.
+function narrativeText(v: Record<string, unknown>, textLang: string): HTMLElement {
+  const part = (label: string, text: unknown) => (text ? [h('dt', {}, label), h('dd', { lang: textLang }, String(text))] : []);
+  return h(
+    'dl',
+    { class: 'narrative-diff' },
+    h('dt', {}, t('label_stage')),
+    h('dd', {}, stageLabel(String(v.stage ?? ''))),
+    part(t('label_progress'), v.progress),
+    part(t('label_challenges'), v.challenges),
+    part(t('label_next_steps'), v.next_steps),
+  );
+}
+
+function valueText(kind: Change['kind'], v: Record<string, unknown> | null): string | HTMLElement {
   if (!v) return t('diff_none');
+  if (kind === 'narrative') return narrativeText(v, String(v.lang ?? ''));
   if (kind === 'observation') return v.deleted ? t('deleted') : pct(v.value as number);
   if (kind === 'target') return t('target_summary', { baseline: pct(v.baseline_value as number), baseline_year: String(v.baseline_year ?? ''), interim: pct(v.interim_2025 as number | null), target: pct(v.target_2030 as number) });
-  return String(v.stage ?? '') + (v.progress ? `: ${String(v.progress)}` : '');
+  return '';
 }
 
 export function changesTable(changes: Change[], series: Series[]): HTMLElement {

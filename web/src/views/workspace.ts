@@ -3,10 +3,10 @@
 // they would give, and submit the change set for review.
 import { ApiError, economies as loadEconomies, get, request, seriesList, type Assessment, type ChangeSet, type ErrorDetail, type ImportResult, type Series } from '../api';
 import { append, field, h, select, table } from '../dom';
-import { dateTime, lang, natureName, num, pct, sexName, t } from '../i18n';
+import { dateTime, lang, LANGS, natureName, num, pct, sexName, t } from '../i18n';
 import type { Ctx } from '../main';
 import { describeError } from '../main';
-import { economyOptions, emptyState, errorState, reasonText, statusBadge } from './common';
+import { economyOptions, emptyState, errorState, languageName, MEASURES, measureTitle, nationalReportLinks, reasonText, REPORT_PERIOD, STAGES, stageLabel, statusBadge } from './common';
 import { changesTable, changeSetState } from './review';
 import { drawSeries, projectedPath, requiredPath } from './profile';
 import { disposeCharts } from '../charts';
@@ -63,7 +63,7 @@ export async function renderWorkspace(ctx: Ctx): Promise<void> {
   const reload = () => ctx.setParams({}, false);
 
   const main = ctx.main;
-  main.replaceChildren(h('h1', { 'data-testid': 'workspace-title' }, t('workspace_title', { economy: economy.name })), h('p', { class: 'lead' }, t('workspace_lead')));
+  main.replaceChildren(h('h1', { 'data-testid': 'workspace-title' }, t('workspace_title', { economy: economy.name })), h('p', { class: 'lead' }, t('workspace_lead')), nationalReportLinks(iso3));
 
   // Review state and submission.
   const stateSection = h('section', { class: 'card wide', 'aria-labelledby': 'cs-title', 'data-testid': 'changeset' }, h('h2', { id: 'cs-title' }, t('changeset_title')));
@@ -104,7 +104,7 @@ export async function renderWorkspace(ctx: Ctx): Promise<void> {
     return;
   }
 
-  main.append(uploadSection(iso3, reload), targetSection(iso3, series, reload), editSection(iso3, series, reload));
+  main.append(uploadSection(iso3, reload), targetSection(iso3, series, reload), editSection(iso3, series, reload), narrativeSection(iso3, cs, reload));
 }
 
 // --- Upload --------------------------------------------------------------------------------
@@ -418,3 +418,137 @@ function editSection(iso3: string, series: Series[], reload: () => void): HTMLEl
   );
 }
 
+
+// --- Narratives of the voluntary national report -------------------------------------------
+
+interface Narrative {
+  period: string;
+  measure: string;
+  lang: string;
+  stage: string;
+  progress: string;
+  challenges: string;
+  next_steps: string;
+}
+
+// One editor per national measure, (a) to (l), for the chosen period. Each opens with the
+// section as it stands: the draft in this change set if there is one, otherwise the published
+// text in the chosen language.
+function narrativeSection(iso3: string, cs: ChangeSet | null, reload: () => void): HTMLElement {
+  const period = h('input', { type: 'number', min: 2015, max: 2035, step: 1, value: REPORT_PERIOD, 'data-testid': 'narrative-period' });
+  const list = h('div', { class: 'narratives', 'aria-live': 'polite' });
+  // A published change set's sections are in the published list; only an open one holds drafts.
+  const open = cs && (cs.state === 'draft' || cs.state === 'returned');
+  const drafts = open ? (cs.changes ?? []).filter((c) => c.kind === 'narrative').map((c) => c.value as unknown as Narrative) : [];
+  let seq = 0;
+  const draw = async () => {
+    const id = ++seq;
+    const p = period.value;
+    let published: Narrative[] = [];
+    try {
+      if (/^\d{4}$/.test(p)) published = (await get<{ data: Narrative[] }>('/narratives', { economy: iso3, period: p })).data;
+    } catch {
+      published = [];
+    }
+    if (id !== seq) return;
+    list.replaceChildren(...MEASURES.map((m) => measureEditor(iso3, p, m, drafts, published, reload)));
+  };
+  period.addEventListener('change', () => void draw());
+  void draw();
+  return h(
+    'section',
+    { class: 'card wide', 'aria-labelledby': 'nr-title', 'data-testid': 'narratives' },
+    h('h2', { id: 'nr-title' }, t('narr_title')),
+    h('p', { class: 'hint' }, t('narr_lead')),
+    h('div', { class: 'form-grid' }, field(t('label_period'), period)),
+    list,
+  );
+}
+
+function measureEditor(iso3: string, period: string, measure: string, drafts: Narrative[], published: Narrative[], reload: () => void): HTMLElement {
+  const find = (l: string) => {
+    const match = (n: Narrative) => n.period === period && n.measure === measure && n.lang === l;
+    const d = drafts.find(match);
+    if (d) return { n: d, draft: true };
+    const pub = published.find(match);
+    return pub ? { n: pub, draft: false } : null;
+  };
+  // The language first shown: the page's, unless the section exists only in another one.
+  const any = (l: string) => drafts.some((n) => n.period === period && n.measure === measure && n.lang === l) || published.some((n) => n.period === period && n.measure === measure && n.lang === l);
+  const startLang = any(lang()) ? lang() : (LANGS.find(any) ?? lang());
+  const textLang = select(LANGS.map((l) => ({ value: l, label: languageName(l) })), startLang, { 'data-testid': `narrative-${measure}-lang` });
+  const stage = select(STAGES.map((s) => ({ value: s, label: stageLabel(s) })), 'not_started', { 'data-testid': `narrative-${measure}-stage` });
+  const area = (name: string) => h('textarea', { rows: 3, 'data-testid': `narrative-${measure}-${name}` });
+  const progress = area('progress');
+  const challenges = area('challenges');
+  const nextSteps = area('next_steps');
+  const reason = h('input', { type: 'text', 'data-testid': `narrative-${measure}-reason` });
+  const msg = h('p', { class: 'form-message', role: 'status', 'aria-live': 'polite' });
+  const save = h('button', { type: 'button', 'data-testid': `narrative-${measure}-save` }, t('narr_save'));
+  const status = h('span', { class: 'hint' });
+  const fill = () => {
+    const found = find(textLang.value);
+    stage.value = found?.n.stage ?? 'not_started';
+    progress.value = found?.n.progress ?? '';
+    challenges.value = found?.n.challenges ?? '';
+    nextSteps.value = found?.n.next_steps ?? '';
+    status.textContent = found ? t(found.draft ? 'narr_status_draft' : 'narr_status_published', { stage: stageLabel(found.n.stage) }) : t('narr_status_none');
+  };
+  textLang.addEventListener('change', fill);
+  fill();
+  // The text areas say which language they hold, for spelling and screen readers.
+  const tagLang = () => {
+    for (const el of [progress, challenges, nextSteps]) el.lang = textLang.value;
+  };
+  textLang.addEventListener('change', tagLang);
+  tagLang();
+  save.addEventListener('click', async () => {
+    if (!reason.value.trim()) {
+      msg.textContent = t('reason_required');
+      reason.focus();
+      return;
+    }
+    save.disabled = true;
+    try {
+      await request('PUT', `/economies/${iso3}/narratives`, {
+        json: {
+          period,
+          measure,
+          lang: textLang.value,
+          stage: stage.value,
+          progress: progress.value,
+          challenges: challenges.value,
+          next_steps: nextSteps.value,
+          reason: reason.value.trim(),
+        },
+      });
+      msg.textContent = t('narr_saved');
+      setTimeout(reload, 600);
+    } catch (e) {
+      msg.textContent = e instanceof ApiError && (e.status === 400 || e.status === 422) ? `${t('narr_invalid')} ${e.details.map((d) => d.message).join('; ')}` : describeError(e);
+    } finally {
+      save.disabled = false;
+    }
+  });
+  return h(
+    'details',
+    { class: 'narrative', 'data-testid': `narrative-${measure}` },
+    h('summary', {}, measureTitle(measure), ' · ', status),
+    h(
+      'div',
+      { class: 'form-grid' },
+      field(t('label_text_lang'), textLang),
+      field(t('label_stage'), stage),
+    ),
+    h(
+      'div',
+      { class: 'narrative-texts' },
+      field(t('label_progress'), progress),
+      field(t('label_challenges'), challenges),
+      field(t('label_next_steps'), nextSteps),
+    ),
+    h('div', { class: 'form-grid' }, field(t('label_reason'), reason, t('reason_hint'))),
+    h('div', { class: 'form-row' }, save),
+    msg,
+  );
+}
