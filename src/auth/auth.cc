@@ -26,18 +26,12 @@ std::string Json(std::initializer_list<std::pair<const std::string, nlohmann::js
 
 void Audit(Store& store, std::string_view actor, const ClientInfo& client, std::string action,
            std::string object, std::string outcome, std::string after = "") {
-  AuditEvent e;
-  e.actor = std::string(actor);
-  e.address = client.address;
-  e.action = std::move(action);
-  e.object = std::move(object);
-  e.outcome = std::move(outcome);
-  e.after = std::move(after);
-  // A failure to audit must not pass silently, but it must not lock users out either: it is
-  // reported on stderr, where the operator's log collects it.
-  if (auto r = AppendAudit(store, std::move(e)); !r) {
-    fmt::print(stderr, "spcoop auth: could not write the audit trail: {}\n", r.error().message());
-  }
+  AuditOrWarn(store, {.actor = std::string(actor),
+                      .address = client.address,
+                      .action = std::move(action),
+                      .object = std::move(object),
+                      .outcome = std::move(outcome),
+                      .after = std::move(after)});
 }
 
 Clock::time_point Later(Clock::time_point a, Clock::time_point b) { return a < b ? b : a; }

@@ -27,17 +27,12 @@ std::string CliActor() {
 
 void AuditCli(Store& store, std::string action, std::string object, std::string before,
               std::string after) {
-  AuditEvent e;
-  e.actor = CliActor();
-  e.action = std::move(action);
-  e.object = std::move(object);
-  e.outcome = "ok";
-  e.before = std::move(before);
-  e.after = std::move(after);
-  if (auto r = AppendAudit(store, std::move(e)); !r) {
-    std::cerr << "spcoop: warning: could not write the audit trail: " << r.error().message()
-              << "\n";
-  }
+  AuditOrWarn(store, {.actor = CliActor(),
+                      .action = std::move(action),
+                      .object = std::move(object),
+                      .outcome = "ok",
+                      .before = std::move(before),
+                      .after = std::move(after)});
 }
 
 std::string UserState(const User& u) {

@@ -406,9 +406,7 @@ Result<json> HandleHistory(Context& ctx) {
   json out = {{"key", std::move(key_json)}, {"data", std::move(data)}};
   // Unpublished edits of the key, for those who may read the economy's drafts: every draft
   // change with the state of its change set, author and reason.
-  const auth::Principal* p = ctx.principal ? &*ctx.principal : nullptr;
-  if (p && (p->user.role == Role::kSecretariat || p->user.role == Role::kAdministrator ||
-            (p->user.role == Role::kFocalPoint && p->user.economy == key.economy))) {
+  if (CanReadDrafts(ctx, key.economy)) {
     json drafts = json::array();
     SPCOOP_ASSIGN_OR_RETURN(auto sets, ListChangesets(*store, {{key.economy}, std::nullopt, 1000}));
     for (auto it = sets.rbegin(); it != sets.rend(); ++it) {
@@ -575,16 +573,12 @@ Status Authenticate(Context& ctx, const ApiLimits& limits) {
 void AuditDenied(Context& ctx, const Status& status) {
   Result<Store*> store = ctx.GetStore();
   if (!store) return;
-  AuditEvent e;
-  e.actor = ctx.actor();
-  e.address = ctx.client.address;
-  e.action = "access_denied";
-  e.object = fmt::format("{} {}", ctx.request.method, Shorten(ctx.request.path));
-  e.outcome = "denied";
-  e.after = json{{"message", status.message()}}.dump();
-  if (auto r = AppendAudit(**store, std::move(e)); !r) {
-    fmt::print(stderr, "spcoop http: could not write the audit trail: {}\n", r.error().message());
-  }
+  AuditOrWarn(**store, {.actor = ctx.actor(),
+                        .address = ctx.client.address,
+                        .action = "access_denied",
+                        .object = fmt::format("{} {}", ctx.request.method, Shorten(ctx.request.path)),
+                        .outcome = "denied",
+                        .after = json{{"message", status.message()}}.dump()});
 }
 
 // Nesting depth of a JSON text, counted without parsing it (strings skipped).

@@ -89,6 +89,10 @@ Result<std::vector<std::string>> ResolveSeries(const std::vector<std::string>& c
                                                std::string_view param);
 json DataOf(std::vector<json> items);
 
+// Whether the requester may read `iso3`'s unpublished changes: its focal points, the secretariat
+// and administrators (write_routes.cc).
+bool CanReadDrafts(const Context& ctx, std::string_view iso3);
+
 // The session cookie's name.
 inline constexpr std::string_view kSessionCookie = "spcoop_session";
 

@@ -73,8 +73,9 @@ constexpr std::string_view kLandingPage = R"(<!doctype html>
 <body>
 <h1>spcoop</h1>
 <p>This server monitors SDG indicator 1.3.1, the share of people covered by social protection,
-for the 62 economies of UN ESCAP (Asia and the Pacific). It has no web app installed, only a
-read-only JSON API. Every answer is JSON in UTF-8; errors look like
+for the 62 economies of UN ESCAP (Asia and the Pacific). This server was started without the web
+app (<code>--web</code>), so it answers its JSON API only: public reads here, and for logged-in
+users the accounts and review workflow (see docs/http.md). Every answer is JSON in UTF-8; errors look like
 <code>{"code": "not_found", "message": "...", "details": [...]}</code>.</p>
 <ul>
 <li><a href="/api/v1/health">/api/v1/health</a>: is the server up, and which database schema.</li>

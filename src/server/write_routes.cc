@@ -54,17 +54,13 @@ void Audit(Context& ctx, std::string action, std::string object, std::string bef
            std::string after) {
   Result<Store*> store = ctx.GetStore();
   if (!store) return;
-  AuditEvent e;
-  e.actor = ctx.actor();
-  e.address = ctx.client.address;
-  e.action = std::move(action);
-  e.object = std::move(object);
-  e.outcome = "ok";
-  e.before = std::move(before);
-  e.after = std::move(after);
-  if (auto r = AppendAudit(**store, std::move(e)); !r) {
-    fmt::print(stderr, "spcoop http: could not write the audit trail: {}\n", r.error().message());
-  }
+  AuditOrWarn(**store, {.actor = ctx.actor(),
+                        .address = ctx.client.address,
+                        .action = std::move(action),
+                        .object = std::move(object),
+                        .outcome = "ok",
+                        .before = std::move(before),
+                        .after = std::move(after)});
 }
 
 Status RequireLogin(const Context& ctx) {
@@ -99,12 +95,9 @@ Status RequireEditor(const Context& ctx, std::string_view iso3) {
       "only a focal point of {} may change its data; you are {}", iso3, RoleName(u.role)));
 }
 
-// Drafts of an economy are read by its focal points, the secretariat and administrators.
 Status RequireDraftReader(const Context& ctx, std::string_view iso3) {
   SPCOOP_RETURN_IF_ERROR(RequireLogin(ctx));
-  const User& u = ctx.principal->user;
-  if (u.role == Role::kAdministrator || u.role == Role::kSecretariat) return Status::Ok();
-  if (u.role == Role::kFocalPoint && u.economy == iso3) return Status::Ok();
+  if (CanReadDrafts(ctx, iso3)) return Status::Ok();
   return Status::PermissionDenied(
       fmt::format("{}'s unpublished changes are visible to its focal points and the secretariat "
                   "only",
@@ -1075,5 +1068,12 @@ const Route kWriteRoutes[] = {
 }  // namespace
 
 std::span<const Route> WriteRoutes() { return kWriteRoutes; }
+
+bool CanReadDrafts(const Context& ctx, std::string_view iso3) {
+  if (!ctx.principal) return false;
+  const User& u = ctx.principal->user;
+  return u.role == Role::kAdministrator || u.role == Role::kSecretariat ||
+         (u.role == Role::kFocalPoint && u.economy == iso3);
+}
 
 }  // namespace spcoop::server::detail

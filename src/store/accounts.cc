@@ -1,8 +1,9 @@
 // Users, sessions, API tokens, throttling and the audit trail (accounts.h), in portable SQL.
 #include "spcoop/store/accounts.h"
 
+#include "tx_util.h"
+
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <array>
 #include <utility>
@@ -13,6 +14,8 @@ namespace {
 using sql::Row;
 using sql::Tx;
 using sql::Value;
+using sql::InTx;
+using sql::StatusOf;
 
 constexpr std::array<std::pair<Role, std::string_view>, 5> kRoles = {{
     {Role::kAdministrator, "administrator"},
@@ -68,28 +71,6 @@ AuditEvent ReadAudit(const Row& r) {
   return e;
 }
 
-std::string Hex(const unsigned char* data, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kDigits[data[i] >> 4];
-    out[2 * i + 1] = kDigits[data[i] & 15];
-  }
-  return out;
-}
-
-// Runs `fn` in a transaction and hands back what it produced.
-template <typename T, typename F>
-Result<T> InTx(Store& store, F&& fn) {
-  std::optional<T> out;
-  SPCOOP_RETURN_IF_ERROR(store.Transact([&](Tx& tx) -> Status {
-    SPCOOP_ASSIGN_OR_RETURN(T value, fn(tx));
-    out.emplace(std::move(value));
-    return Status::Ok();
-  }));
-  return std::move(*out);
-}
-
 Result<User> UserWhere(Tx& tx, std::string_view where, Value key, std::string_view what) {
   SPCOOP_ASSIGN_OR_RETURN(
       auto rows, tx.Query(fmt::format("SELECT {} FROM app_user WHERE {}", kUserColumns, where),
@@ -97,8 +78,6 @@ Result<User> UserWhere(Tx& tx, std::string_view where, Value key, std::string_vi
   if (rows.empty()) return Err(Status::NotFound(fmt::format("no user {}", what)));
   return ReadUser(rows.front());
 }
-
-Status Done(const Result<int64_t>& r) { return r ? Status::Ok() : r.error(); }
 
 }  // namespace
 
@@ -212,7 +191,7 @@ Status ValidateUserFields(Store& store, const User& u) {
 
 Status CreateSession(Store& store, const SessionRecord& s) {
   return store.Transact([&](Tx& tx) -> Status {
-    return Done(tx.Exec("INSERT INTO user_session (id_hash, user_id, csrf_token, created_at, last_seen_at, "
+    return StatusOf(tx.Exec("INSERT INTO user_session (id_hash, user_id, csrf_token, created_at, last_seen_at, "
               "address, user_agent) VALUES (?,?,?,?,?,?,?)",
               {s.id_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.address,
                s.user_agent})
@@ -236,7 +215,7 @@ Result<std::optional<SessionRecord>> GetSession(Store& store, std::string_view i
 
 Status TouchSession(Store& store, std::string_view id_hash, std::string_view at) {
   return store.Transact([&](Tx& tx) -> Status {
-    return Done(tx.Exec("UPDATE user_session SET last_seen_at = ? WHERE id_hash = ?",
+    return StatusOf(tx.Exec("UPDATE user_session SET last_seen_at = ? WHERE id_hash = ?",
               {std::string(at), std::string(id_hash)})
         );
   });
@@ -244,7 +223,7 @@ Status TouchSession(Store& store, std::string_view id_hash, std::string_view at)
 
 Status DeleteSession(Store& store, std::string_view id_hash) {
   return store.Transact([&](Tx& tx) -> Status {
-    return Done(tx.Exec("DELETE FROM user_session WHERE id_hash = ?", {std::string(id_hash)}));
+    return StatusOf(tx.Exec("DELETE FROM user_session WHERE id_hash = ?", {std::string(id_hash)}));
   });
 }
 
@@ -319,7 +298,7 @@ Status RevokeApiToken(Store& store, int64_t token_id, int64_t user_id, std::stri
 
 Status TouchApiToken(Store& store, int64_t token_id, std::string_view at) {
   return store.Transact([&](Tx& tx) -> Status {
-    return Done(tx.Exec("UPDATE api_token SET last_used_at = ? WHERE id = ?", {std::string(at), token_id}));
+    return StatusOf(tx.Exec("UPDATE api_token SET last_used_at = ? WHERE id = ?", {std::string(at), token_id}));
   });
 }
 
@@ -340,8 +319,8 @@ Result<Throttle> GetThrottle(Store& store, std::string_view subject) {
 Status PutThrottle(Store& store, const Throttle& t) {
   return store.Transact([&](Tx& tx) -> Status {
     SPCOOP_RETURN_IF_ERROR(
-        Done(tx.Exec("DELETE FROM login_throttle WHERE subject = ?", {t.subject})));
-    return Done(tx.Exec("INSERT INTO login_throttle (subject, failures, last_failure_at, locked_until) "
+        StatusOf(tx.Exec("DELETE FROM login_throttle WHERE subject = ?", {t.subject})));
+    return StatusOf(tx.Exec("INSERT INTO login_throttle (subject, failures, last_failure_at, locked_until) "
               "VALUES (?,?,?,?)",
               {t.subject, int64_t{t.failures}, t.last_failure_at, t.locked_until})
         );
@@ -350,7 +329,7 @@ Status PutThrottle(Store& store, const Throttle& t) {
 
 Status ClearThrottle(Store& store, std::string_view subject) {
   return store.Transact([&](Tx& tx) -> Status {
-    return Done(tx.Exec("DELETE FROM login_throttle WHERE subject = ?", {std::string(subject)}));
+    return StatusOf(tx.Exec("DELETE FROM login_throttle WHERE subject = ?", {std::string(subject)}));
   });
 }
 
@@ -367,10 +346,7 @@ std::string AuditHash(const AuditEvent& e, std::string_view prev_hash) {
     text += field;
   }
   text += fmt::format("#{}", e.id);
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  return Hex(digest.data(), length);
+  return sql::Sha256Hex(text);
 }
 
 Result<AuditEvent> AppendAudit(Store& store, AuditEvent event) {
@@ -384,12 +360,20 @@ Result<AuditEvent> AppendAudit(Store& store, AuditEvent event) {
     e.prev_hash = last.empty() ? std::string() : last.front().Text(1);
     e.hash = AuditHash(e, e.prev_hash);
     SPCOOP_RETURN_IF_ERROR(
-        Done(tx.Exec(fmt::format("INSERT INTO audit_event ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        StatusOf(tx.Exec(fmt::format("INSERT INTO audit_event ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                             kAuditColumns),
                 {e.id, e.at, e.actor, e.address, e.action, e.object, e.outcome, e.before, e.after,
                  e.prev_hash, e.hash})));
     return e;
   });
+}
+
+void AuditOrWarn(Store& store, AuditEvent event) {
+  std::string what = event.action + " " + event.object;
+  if (auto r = AppendAudit(store, std::move(event)); !r) {
+    fmt::print(stderr, "spcoop: could not write '{}' to the audit trail: {}\n", what,
+               r.error().message());
+  }
 }
 
 Result<std::vector<AuditEvent>> QueryAudit(Store& store, const AuditFilter& f) {

@@ -1,8 +1,9 @@
 // Change sets, draft changes and narratives (workflow.h), in portable SQL.
 #include "spcoop/store/workflow.h"
 
+#include "tx_util.h"
+
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <array>
 #include <map>
@@ -18,6 +19,8 @@ using json = nlohmann::json;
 using sql::Row;
 using sql::Tx;
 using sql::Value;
+using sql::InTx;
+using sql::StatusOf;
 
 constexpr std::array<std::pair<ChangesetState, std::string_view>, 5> kStates = {{
     {ChangesetState::kDraft, "draft"},
@@ -26,24 +29,6 @@ constexpr std::array<std::pair<ChangesetState, std::string_view>, 5> kStates = {
     {ChangesetState::kPublishing, "publishing"},
     {ChangesetState::kPublished, "published"},
 }};
-
-template <typename T, typename F>
-Result<T> InTx(Store& store, F&& fn) {
-  std::optional<T> out;
-  SPCOOP_RETURN_IF_ERROR(store.Transact([&](Tx& tx) -> Status {
-    SPCOOP_ASSIGN_OR_RETURN(T value, fn(tx));
-    out.emplace(std::move(value));
-    return Status::Ok();
-  }));
-  return std::move(*out);
-}
-
-Status Done(const Result<int64_t>& r) { return r ? Status::Ok() : r.error(); }
-
-template <typename T>
-Status Check(const Result<T>& r) {
-  return r ? Status::Ok() : r.error();
-}
 
 // ------------------------------------------------------------------ payloads
 
@@ -181,7 +166,7 @@ Result<std::optional<int64_t>> LatestId(Tx& tx, std::string_view economy) {
 
 Status AppendEvent(Tx& tx, int64_t id, ChangesetState state, std::string_view actor,
                    std::string_view comment) {
-  return Done(tx.Exec("INSERT INTO changeset_event (changeset_id, state, actor, comment, at) "
+  return StatusOf(tx.Exec("INSERT INTO changeset_event (changeset_id, state, actor, comment, at) "
                       "VALUES (?,?,?,?,?)",
                       {id, std::string(ChangesetStateName(state)), std::string(actor),
                        std::string(comment), NowUtc()}));
@@ -231,15 +216,6 @@ Result<Changeset> Transition(Store& store, int64_t id, std::initializer_list<Cha
     SPCOOP_RETURN_IF_ERROR(AppendEvent(tx, id, to, actor, comment));
     return LoadChangeset(tx, id);
   });
-}
-
-std::string Sha256Hex(std::string_view text) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) out += fmt::format("{:02x}", digest[i]);
-  return out;
 }
 
 constexpr std::string_view kNarrativeColumns =
@@ -382,7 +358,7 @@ Result<Changeset> AddDraftChanges(Store& store, std::string_view economy, std::s
       SPCOOP_RETURN_IF_ERROR(AppendEvent(tx, id, ChangesetState::kDraft, actor, ""));
     }
     for (const DraftChange& c : changes) {
-      SPCOOP_RETURN_IF_ERROR(Done(tx.Exec(
+      SPCOOP_RETURN_IF_ERROR(StatusOf(tx.Exec(
           "INSERT INTO draft_change (changeset_id, kind, object_key, payload, author, reason, "
           "recorded_at) VALUES (?,?,?,?,?,?,?)",
           {id, std::string(ChangeKindName(c.kind)), c.ObjectKey(), Payload(c),
@@ -432,14 +408,14 @@ Result<std::vector<Changeset>> ListChangesets(Store& store, const ChangesetFilte
 
 Result<std::vector<DraftChange>> ChangesetChanges(Store& store, int64_t id) {
   return InTx<std::vector<DraftChange>>(store, [&](Tx& tx) -> Result<std::vector<DraftChange>> {
-    SPCOOP_RETURN_IF_ERROR(Check(LoadChangeset(tx, id)));
+    SPCOOP_RETURN_IF_ERROR(StatusOf(LoadChangeset(tx, id)));
     return ReadChanges(tx, id, true);
   });
 }
 
 Result<std::vector<DraftChange>> ChangesetLog(Store& store, int64_t id) {
   return InTx<std::vector<DraftChange>>(store, [&](Tx& tx) -> Result<std::vector<DraftChange>> {
-    SPCOOP_RETURN_IF_ERROR(Check(LoadChangeset(tx, id)));
+    SPCOOP_RETURN_IF_ERROR(StatusOf(LoadChangeset(tx, id)));
     return ReadChanges(tx, id, false);
   });
 }
@@ -492,12 +468,12 @@ Result<Changeset> PublishChangeset(Store& store, int64_t id, std::string_view ac
       digest_text += fmt::format("{}|{}|{}|{}|{}|{}|{}\n", o.key.series, o.key.economy, o.key.sex,
                                  o.key.age, o.key.quantile, o.key.year, o.value);
     }
-    record.sha256 = Sha256Hex(digest_text);
+    record.sha256 = sql::Sha256Hex(digest_text);
     record.format = "changeset";
     record.source = fmt::format("{} national focal point", cs.economy);
     record.vintage = NowUtc().substr(0, 10);
     record.provenance = {who.first, fmt::format("changeset:{}", id), who.second};
-    SPCOOP_RETURN_IF_ERROR(Check(store.ApplyImport(record, rows, {})));
+    SPCOOP_RETURN_IF_ERROR(StatusOf(store.ApplyImport(record, rows, {})));
   }
   // Targets and narratives: a revision only where the value differs from the current one.
   for (const DraftChange& c : changes) {
@@ -507,7 +483,7 @@ Result<Changeset> PublishChangeset(Store& store, int64_t id, std::string_view ac
                               store.ListTargets({{c.target.key.economy}, {c.target.key.series}}));
       bool same = false;
       for (const Target& t : current) same = same || SameTarget(t, c.target);
-      if (!same) SPCOOP_RETURN_IF_ERROR(Check(store.SetTarget(c.target, p)));
+      if (!same) SPCOOP_RETURN_IF_ERROR(StatusOf(store.SetTarget(c.target, p)));
     } else if (c.kind == ChangeKind::kNarrative) {
       SPCOOP_RETURN_IF_ERROR(store.Transact([&](Tx& tx) -> Status {
         SPCOOP_ASSIGN_OR_RETURN(
@@ -522,7 +498,7 @@ Result<Changeset> PublishChangeset(Store& store, int64_t id, std::string_view ac
           return Status::Ok();
         }
         const Narrative& n = c.narrative;
-        return Done(tx.Exec(
+        return StatusOf(tx.Exec(
             "INSERT INTO narrative_revision (economy, period, measure, lang, stage, progress, "
             "challenges, next_steps, author, origin, reason, recorded_at) VALUES "
             "(?,?,?,?,?,?,?,?,?,?,?,?)",

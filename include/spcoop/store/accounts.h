@@ -142,6 +142,9 @@ Status ClearThrottle(Store& store, std::string_view subject);
 
 // --- Audit trail. Fills at (when empty), prev_hash, hash and id.
 Result<AuditEvent> AppendAudit(Store& store, AuditEvent event);
+// AppendAudit for callers whose action has already happened: a failure to record it is reported
+// on stderr (the operator's log) instead of failing the action.
+void AuditOrWarn(Store& store, AuditEvent event);
 Result<std::vector<AuditEvent>> QueryAudit(Store& store, const AuditFilter& filter);
 // Recomputes the chain from the first event.
 Result<AuditCheck> VerifyAudit(Store& store);
