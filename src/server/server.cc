@@ -567,7 +567,11 @@ HandlerResponse HttpServer::AnswerHttpError(const httplib::Request&, httplib::Re
       message = "not found";
       break;
     case 413:
-      message = fmt::format("the request body is larger than {} bytes", options_.max_body_bytes);
+      message = fmt::format(
+          "the request body is larger than {} bytes; the limits are {} bytes for imports and {} "
+          "bytes for other requests",
+          std::max(options_.max_body_bytes, options_.max_upload_bytes), options_.max_upload_bytes,
+          options_.max_body_bytes);
       break;
     case 414:
       message = fmt::format("the URL is longer than {} bytes",

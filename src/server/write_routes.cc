@@ -774,11 +774,13 @@ Result<json> HandleObservationEdit(Context& ctx) {
   SPCOOP_RETURN_IF_ERROR(norm(age, NormalizeAge, "age", &o.key.age));
   SPCOOP_RETURN_IF_ERROR(norm(quantile, NormalizeQuantile, "quantile", &o.key.quantile));
   if (*year < kMinYear || *year > kMaxYear) {
-    return Err(Status::InvalidArgument(
-        fmt::format("year {} is outside {}..{}", *year, kMinYear, kMaxYear)));
+    std::string m = fmt::format("year {} is outside {}..{}", *year, kMinYear, kMaxYear);
+    return Err(Status::InvalidArgument(m).WithDetails({{"body.year", m}}));
   }
   o.key.year = *year;
-  SPCOOP_RETURN_IF_ERROR(ValidatePercent(*value));
+  if (Status st = ValidatePercent(*value); !st.ok()) {
+    return Err(Status::InvalidArgument(st.message()).WithDetails({{"body.value", st.message()}}));
+  }
   o.value = *value;
   std::vector<DraftChange> changes = {
       DraftChange::ForObservation(o, {ctx.actor(), "edit", *reason})};
