@@ -122,20 +122,10 @@ httplib::Headers Auth(const Login& l) {
 class ProcessTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("spcoop_process_" + std::to_string(::getpid()) + "_" +
-            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-            (GetParam() == "postgres" ? "pg" : "sqlite"));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    if (GetParam() == "postgres") {
-      std::string base = PostgresBaseUri();
-      if (base.empty()) GTEST_SKIP() << kNoPostgres;
-      pg_ = std::make_unique<PgSchema>(base);
-      db_ = pg_->uri();
-    } else {
-      db_ = (dir_ / "spcoop.db").string();
-    }
+    db = std::make_unique<TestDatabase>(GetParam(), "spcoop_process");
+    if (db->skipped()) GTEST_SKIP() << kNoPostgres;
+    dir_ = db->dir();
+    db_ = db->uri();
     ASSERT_EQ(Run("SPCOOP_ADMIN_PASSWORD='" + std::string(kPassword) + "' ", "init"), 0);
     ASSERT_EQ(Run("SPCOOP_PASSWORD='" + std::string(kPassword) + "' ",
                   "user add fp.khm --role focal_point --economy KHM"),
@@ -144,10 +134,7 @@ class ProcessTest : public ::testing::TestWithParam<std::string> {
                   "user add sec --role secretariat"),
               0);
   }
-  void TearDown() override {
-    pg_.reset();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { db.reset(); }
   int Run(const std::string& env, const std::string& args) {
     std::string cmd = env + "'" + SPCOOP_BINARY + "' --quiet --db '" + db_ + "' --data '" +
                       SPCOOP_MINI_DATA + "' " + args + " >'" + (dir_ / "out").string() +
@@ -158,9 +145,9 @@ class ProcessTest : public ::testing::TestWithParam<std::string> {
     return code;
   }
 
+  std::unique_ptr<TestDatabase> db;
   fs::path dir_;
   std::string db_;
-  std::unique_ptr<PgSchema> pg_;
 };
 
 TEST_P(ProcessTest, KillingTheServerDuringAnUploadLeavesNoPartOfIt) {

@@ -44,21 +44,9 @@ struct Reply {
 class AuthApiTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::string uri;
-    if (GetParam() == "postgres") {
-      std::string base = PostgresBaseUri();
-      if (base.empty()) GTEST_SKIP() << kNoPostgres;
-      pg_ = std::make_unique<PgSchema>(base);
-      uri = pg_->uri();
-    } else {
-      std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-      std::replace(name.begin(), name.end(), '/', '_');
-      dir_ = fs::temp_directory_path() /
-             ("spcoop_auth_api_test_" + std::to_string(::getpid()) + "_" + name);
-      fs::remove_all(dir_);
-      fs::create_directories(dir_);
-      uri = (dir_ / "t.db").string();
-    }
+    db_ = std::make_unique<TestDatabase>(GetParam(), "spcoop_auth_api_test");
+    if (db_->skipped()) GTEST_SKIP() << kNoPostgres;
+    const std::string uri = db_->uri();
     auto opened = OpenStore(uri);
     ASSERT_TRUE(opened) << opened.error().ToString();
     store_ = std::move(*opened);
@@ -119,8 +107,7 @@ class AuthApiTest : public ::testing::TestWithParam<std::string> {
     if (thread_.joinable()) thread_.join();
     server_.reset();
     store_.reset();
-    pg_.reset();
-    if (!dir_.empty()) fs::remove_all(dir_);
+    db_.reset();
   }
 
   Reply Call(const std::string& method, const std::string& path, const std::string& body = "",
@@ -177,8 +164,7 @@ class AuthApiTest : public ::testing::TestWithParam<std::string> {
         .dump();
   }
 
-  std::unique_ptr<PgSchema> pg_;
-  fs::path dir_;
+  std::unique_ptr<TestDatabase> db_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Server> server_;
   std::thread thread_;

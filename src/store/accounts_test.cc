@@ -20,34 +20,18 @@ namespace {
 class AccountsTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::string uri = GetParam();
-    if (uri == "postgres") {
-      std::string base = PostgresBaseUri();
-      if (base.empty()) GTEST_SKIP() << kNoPostgres;
-      pg_ = std::make_unique<PgSchema>(base);
-      uri = pg_->uri();
-    }
-    if (uri == "file") {
-      std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-      std::replace(name.begin(), name.end(), '/', '_');
-      dir_ = std::filesystem::temp_directory_path() /
-             ("spcoop_accounts_test_" + std::to_string(::getpid()) + "_" + name);
-      std::filesystem::remove_all(dir_);
-      std::filesystem::create_directories(dir_);
-      uri = (dir_ / "t.db").string();
-    }
-    uri_ = uri;
+    db_ = std::make_unique<TestDatabase>(GetParam(), "spcoop_accounts_test");
+    if (db_->skipped()) GTEST_SKIP() << kNoPostgres;
     store_ = Open();
     ASSERT_TRUE(store_);
     ASSERT_TRUE(store_->Migrate().ok());
   }
   void TearDown() override {
     store_.reset();
-    pg_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    db_.reset();
   }
   std::unique_ptr<Store> Open() {
-    auto s = OpenStore(uri_);
+    auto s = OpenStore(db_->uri());
     EXPECT_TRUE(s) << s.error().ToString();
     return s ? std::move(*s) : nullptr;
   }
@@ -55,12 +39,12 @@ class AccountsTest : public ::testing::TestWithParam<std::string> {
 
   // Changes a stored row behind the store's back, as someone with database access could.
   void Tamper(const std::string& sqlite_sql, const std::string& pg_sql) {
-    if (pg_) {
-      ASSERT_EQ(pg_->Exec(pg_sql), "");
+    if (db_->pg()) {
+      ASSERT_EQ(db_->pg()->Exec(pg_sql), "");
       return;
     }
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((dir_ / "t.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open(db_->uri().c_str(), &db), SQLITE_OK);
     char* err = nullptr;
     int rc = sqlite3_exec(db, sqlite_sql.c_str(), nullptr, nullptr, &err);
     std::string msg = err ? err : "";
@@ -90,9 +74,7 @@ class AccountsTest : public ::testing::TestWithParam<std::string> {
     return o;
   }
 
-  std::string uri_;
-  std::filesystem::path dir_;
-  std::unique_ptr<PgSchema> pg_;
+  std::unique_ptr<TestDatabase> db_;
   std::unique_ptr<Store> store_;
 };
 

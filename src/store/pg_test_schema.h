@@ -1,5 +1,5 @@
-// Internal to the tests: a throwaway PostgreSQL schema per test, so tests start from an empty
-// database and may run in parallel. The server comes from SPCOOP_TEST_POSTGRES_URI
+// Internal to the tests: a throwaway PostgreSQL schema per test (PgSchema), and a fresh database
+// of any kind (TestDatabase), so tests start from an empty database and may run in parallel. The server comes from SPCOOP_TEST_POSTGRES_URI
 // (eval "$(scripts/start-postgres.sh)"); tests skip when it is not set.
 #pragma once
 
@@ -7,11 +7,15 @@
 
 #include <atomic>
 #include <cstdint>
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
 namespace spcoop {
@@ -82,6 +86,54 @@ class PgSchema {
 
   std::string base_;
   std::string name_;
+};
+
+// A fresh, empty database of one kind for one test: "file" (a SQLite file in a folder of the
+// test's own), ":memory:", or "postgres" (a PgSchema). dir() is the test's folder (also for
+// "postgres", for other files a test writes); it is removed by the destructor.
+class TestDatabase {
+ public:
+  // `prefix` names the folder; the running test's name is added. skipped() is true for
+  // "postgres" without SPCOOP_TEST_POSTGRES_URI (GTEST_SKIP() then).
+  TestDatabase(const std::string& kind, const std::string& prefix) {
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');
+    dir_ = std::filesystem::temp_directory_path() /
+           (prefix + "_" + std::to_string(::getpid()) + "_" + name);
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    if (kind == "postgres") {
+      std::string base = PostgresBaseUri();
+      if (base.empty()) {
+        skipped_ = true;
+        return;
+      }
+      pg_ = std::make_unique<PgSchema>(base);
+      uri_ = pg_->uri();
+    } else if (kind == "file") {
+      uri_ = (dir_ / "t.db").string();
+    } else {
+      uri_ = kind;
+    }
+  }
+  ~TestDatabase() {
+    pg_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  bool skipped() const { return skipped_; }
+  const std::string& uri() const { return uri_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  PgSchema* pg() const { return pg_.get(); }  // null unless "postgres"
+
+ private:
+  std::filesystem::path dir_;
+  std::string uri_;
+  std::unique_ptr<PgSchema> pg_;
+  bool skipped_ = false;
 };
 
 }  // namespace
