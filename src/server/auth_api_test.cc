@@ -370,6 +370,10 @@ TEST_P(AuthApiTest, UploadIsAllOrNothingWithRowErrors) {
   ASSERT_EQ(r.body["details"].size(), 2u) << r.body.dump();
   EXPECT_EQ(r.body["details"][0]["path"].get<std::string>().substr(0, 12), "upload.csv:3");
   EXPECT_EQ(r.body["details"][1]["path"].get<std::string>().substr(0, 12), "upload.csv:4");
+  // In the language asked for (lang=fr), like the parser's own errors.
+  EXPECT_NE(r.body["details"][1]["message"].get<std::string>().find("mais le dépôt concerne KHM"),
+            std::string::npos)
+      << r.body.dump();
   EXPECT_FALSE(*LatestChangeset(*store_, "KHM"));
 
   // 2020 repeats the published value: nothing to review there.

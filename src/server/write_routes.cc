@@ -896,10 +896,11 @@ Result<json> HandleUpload(Context& ctx) {
       e.line = parsed.row_lines[i];
       e.field = "economy";
       e.value = parsed.rows[i].key.economy;
-      e.problem = fmt::format("this row is for {}, but the upload is for {}",
-                              parsed.rows[i].key.economy, iso3);
-      e.fix = fmt::format("remove the row, or upload it to {}'s workspace",
-                          parsed.rows[i].key.economy);
+      e.code = "economy_other_upload";
+      e.fix_code = "fix_economy_other_upload";
+      e.args = {{"row_economy", parsed.rows[i].key.economy}, {"economy", iso3}};
+      e.problem = ingest::RenderMessage(e.code, Language::kEn, e.args);
+      e.fix = ingest::RenderMessage(e.fix_code, Language::kEn, e.args);
       errors.push_back(std::move(e));
     }
   }
@@ -907,12 +908,8 @@ Result<json> HandleUpload(Context& ctx) {
     std::sort(errors.begin(), errors.end(),
               [](const auto& a, const auto& b) { return a.line < b.line; });
     std::vector<StatusDetail> details;
-    json rows = json::array();
     for (const ingest::RowError& e : errors) {
-      std::string message = e.code.empty() && e.problem.find("upload is for") != std::string::npos
-                                ? e.Message()
-                                : ingest::RenderRowErrorMessage(e, lang);
-      details.push_back({e.Location(), message});
+      details.push_back({e.Location(), ingest::RenderRowErrorMessage(e, lang)});
     }
     return Err(Status::InvalidArgument(
                    fmt::format("{}: {} problem(s) found; nothing was stored. Fix every row and "
