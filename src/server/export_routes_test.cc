@@ -12,6 +12,7 @@
 #include "spcoop/ingest/ingest.h"
 #include "spcoop/ingest/reference.h"
 #include "spcoop/server/server.h"
+#include "running_server.h"
 #include "spcoop/store/store.h"
 
 namespace spcoop::server {
@@ -32,20 +33,10 @@ class ExportRoutesTest : public ::testing::Test {
     ASSERT_TRUE(store_->Migrate().ok());
     auto loaded = ingest::LoadReferenceData(*store_, SPCOOP_REFERENCE_DIR);
     ASSERT_TRUE(loaded) << loaded.error().ToString();
-    ServerOptions options;
-    options.database = db;
-    options.port = 0;
-    options.threads = 2;
-    options.log_requests = false;
-    auto server = Server::Create(options);
-    ASSERT_TRUE(server) << server.error().ToString();
-    server_ = std::move(*server);
-    ASSERT_TRUE(server_->Bind().ok());
-    thread_ = std::thread([] { (void)server_->Listen(); });
+    server_ = std::make_unique<Running>(TestServerOptions(db));
+    ASSERT_TRUE(server_->ok());
   }
   static void TearDownTestSuite() {
-    if (server_) server_->Stop();
-    if (thread_.joinable()) thread_.join();
     server_.reset();
     store_.reset();
     fs::remove_all(dir_);
@@ -68,8 +59,7 @@ class ExportRoutesTest : public ::testing::Test {
 
   static inline fs::path dir_;
   static inline std::unique_ptr<Store> store_;
-  static inline std::unique_ptr<Server> server_;
-  static inline std::thread thread_;
+  static inline std::unique_ptr<Running> server_;
 };
 
 TEST_F(ExportRoutesTest, ExportsTheSameRowsAsObservationsInCsvAndXlsx) {

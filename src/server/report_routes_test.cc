@@ -12,6 +12,7 @@
 
 #include "spcoop/ingest/reference.h"
 #include "spcoop/server/server.h"
+#include "running_server.h"
 #include "spcoop/store/store.h"
 #include "spcoop/store/workflow.h"
 
@@ -44,20 +45,10 @@ class ReportRoutesTest : public ::testing::Test {
       ASSERT_TRUE(SubmitChangeset(**store, cs->id, "focal", "ready"));
       ASSERT_TRUE(PublishChangeset(**store, cs->id, "secretariat", "checked"));
     }
-    ServerOptions options;
-    options.database = db;
-    options.port = 0;
-    options.threads = 2;
-    options.log_requests = false;
-    auto server = Server::Create(options);
-    ASSERT_TRUE(server) << server.error().ToString();
-    server_ = std::move(*server);
-    ASSERT_TRUE(server_->Bind().ok());
-    thread_ = std::thread([] { (void)server_->Listen(); });
+    server_ = std::make_unique<Running>(TestServerOptions(db));
+    ASSERT_TRUE(server_->ok());
   }
   static void TearDownTestSuite() {
-    if (server_) server_->Stop();
-    if (thread_.joinable()) thread_.join();
     server_.reset();
     fs::remove_all(dir_);
   }
@@ -77,8 +68,7 @@ class ReportRoutesTest : public ::testing::Test {
   }
 
   static inline fs::path dir_;
-  static inline std::unique_ptr<Server> server_;
-  static inline std::thread thread_;
+  static inline std::unique_ptr<Running> server_;
 };
 
 TEST_F(ReportRoutesTest, NationalHtmlShowsTheProgressRouteNumbers) {

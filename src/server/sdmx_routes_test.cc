@@ -10,6 +10,7 @@
 
 #include "spcoop/ingest/reference.h"
 #include "spcoop/server/server.h"
+#include "running_server.h"
 #include "spcoop/store/store.h"
 
 namespace spcoop::server {
@@ -31,20 +32,10 @@ class SdmxRoutesTest : public ::testing::Test {
       auto loaded = ingest::LoadReferenceData(**store, SPCOOP_REFERENCE_DIR);
       ASSERT_TRUE(loaded) << loaded.error().ToString();
     }
-    ServerOptions options;
-    options.database = db;
-    options.port = 0;
-    options.threads = 2;
-    options.log_requests = false;
-    auto server = Server::Create(options);
-    ASSERT_TRUE(server) << server.error().ToString();
-    server_ = std::move(*server);
-    ASSERT_TRUE(server_->Bind().ok());
-    thread_ = std::thread([] { (void)server_->Listen(); });
+    server_ = std::make_unique<Running>(TestServerOptions(db));
+    ASSERT_TRUE(server_->ok());
   }
   static void TearDownTestSuite() {
-    if (server_) server_->Stop();
-    if (thread_.joinable()) thread_.join();
     server_.reset();
     fs::remove_all(dir_);
   }
@@ -57,8 +48,7 @@ class SdmxRoutesTest : public ::testing::Test {
   }
 
   static inline fs::path dir_;
-  static inline std::unique_ptr<Server> server_;
-  static inline std::thread thread_;
+  static inline std::unique_ptr<Running> server_;
 };
 
 TEST_F(SdmxRoutesTest, RsdmxStyleRequests) {

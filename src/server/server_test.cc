@@ -2,6 +2,7 @@
 // SQLite file loaded with the bundled reference data, called over loopback with httplib::Client.
 // Expected values come from the store itself (a separate connection) or are written out by hand.
 #include "spcoop/server/server.h"
+#include "running_server.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -120,42 +121,6 @@ std::pair<int, json> ParseRaw(const std::string& answer) {
                : json::parse(answer.substr(body + 4), nullptr, /*allow_exceptions=*/false);
   return {status, j};
 }
-
-// A Server listening on its own thread; Stop() joins it and keeps what Listen() returned.
-class Running {
- public:
-  explicit Running(const ServerOptions& options) {
-    auto created = Server::Create(options);
-    if (!created) {
-      ADD_FAILURE() << created.error().ToString();
-      return;
-    }
-    server_ = std::move(*created);
-    Status bound = server_->Bind();
-    if (!bound.ok()) {
-      ADD_FAILURE() << bound.ToString();
-      server_.reset();
-      return;
-    }
-    port_ = server_->port();
-    thread_ = std::thread([this] { listen_status_ = server_->Listen(); });
-  }
-  ~Running() { (void)Stop(); }
-  Status Stop() {
-    if (server_) server_->Stop();
-    if (thread_.joinable()) thread_.join();
-    return listen_status_;
-  }
-  bool ok() const { return server_ != nullptr; }
-  int port() const { return port_; }
-  Server& server() { return *server_; }
-
- private:
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
-  Status listen_status_;
-  int port_ = 0;
-};
 
 fs::path MakeTempDir(const std::string& name) {
   fs::path dir =
