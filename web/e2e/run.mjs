@@ -457,6 +457,14 @@ workspaceTests.push(
       for (const [, , narrative] of NARRATIVES) assert.ok(text.includes(narrative.replace(/\s+/g, '')), `the PDF lacks ${narrative}`);
       const html = await fetch(base + htmlHref);
       assert.equal(html.status, 200);
+      // Another period: the links follow the selector; 2021 has no narrative, so its report
+      // says so instead of showing 2025's texts.
+      await page.selectOption('[data-testid=report-period]', '2021');
+      const older = await page.getAttribute('[data-testid=report-national-html]', 'href');
+      assert.equal(older, '/api/v1/reports/national?economy=KHM&period=2021&lang=zh&format=html');
+      const olderHtml = await (await fetch(base + older)).text();
+      assert.ok(olderHtml.includes('2021'), 'the 2021 report names its period');
+      for (const [, , narrative] of NARRATIVES) assert.ok(!olderHtml.includes(narrative), `the 2021 report shows 2025's ${narrative}`);
       await page.context().close();
       // The overview links to the regional report in the page's language.
       const overview = await newPage();

@@ -314,7 +314,7 @@ export const en = {
   measure_j: 'Digital delivery and integrated registries',
   measure_k: 'National targets: interim by 2025, universal coverage by 2030',
   measure_l: 'Voluntary sharing of progress at the Committee on Social Development',
-  reports_label: 'Reports ({period}):',
+  reports_for: 'Reports for',
   reports_published_only: 'The reports show published data and narratives only.',
   report_national_pdf: 'Download national report (PDF)',
   report_national_html: 'Download national report (HTML)',

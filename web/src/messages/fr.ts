@@ -315,7 +315,7 @@ export const fr: Record<Key, string> = {
   measure_j: 'Prestation numérique et registres intégrés',
   measure_k: 'Cibles nationales : intermédiaire en 2025, couverture universelle en 2030',
   measure_l: 'Partage volontaire des progrès au Comité du développement social',
-  reports_label: 'Rapports ({period}) :',
+  reports_for: 'Rapports pour',
   reports_published_only: 'Les rapports ne montrent que les données et récits publiés.',
   report_national_pdf: 'Télécharger le rapport national (PDF)',
   report_national_html: 'Télécharger le rapport national (HTML)',

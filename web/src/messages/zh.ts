@@ -315,7 +315,7 @@ export const zh: Record<Key, string> = {
   measure_j: '数字化发放和综合登记系统',
   measure_k: '国家目标：2025年中期目标，2030年普遍覆盖',
   measure_l: '在社会发展委员会会议上自愿分享进展',
-  reports_label: '报告（{period}年）：',
+  reports_for: '报告年份',
   reports_published_only: '报告只显示已发布的数据和陈述。',
   report_national_pdf: '下载国家报告（PDF）',
   report_national_html: '下载国家报告（HTML）',

@@ -1,7 +1,7 @@
 // Pieces shared by the views: empty and error states, status badges and their plain-language
 // reasons, and pickers for economies and series.
 import type { Assessment, Economy, Series, Status } from '../api';
-import { h, select } from '../dom';
+import { field, h, select } from '../dom';
 import { collator, lang, pct, statusLabel, t } from '../i18n';
 
 export function errorState(title: string, body: string, action?: HTMLElement): HTMLElement {
@@ -90,26 +90,44 @@ export function languageName(code: string): string {
   return ['en', 'zh', 'ru', 'fr'].includes(code) ? t(`lang_${code}` as 'lang_en') : code;
 }
 
-// Links to the national report of one economy as PDF and HTML, in the page's language. The
-// server builds them from published content only.
-export function nationalReportLinks(iso3: string, period: number = REPORT_PERIOD): HTMLElement {
-  const href = (format: string) => `/api/v1/reports/national?economy=${encodeURIComponent(iso3)}&period=${period}&lang=${lang()}&format=${format}`;
+// The reporting periods offered for reports: 2015 (the SDG baseline years) to this year.
+function reportPeriods(): number[] {
+  const last = Math.max(REPORT_PERIOD, new Date().getFullYear());
+  const out: number[] = [];
+  for (let y = last; y >= 2015; y -= 1) out.push(y);
+  return out;
+}
+
+// A "Reports for [period]" selector and links that follow it. `links(period)` gives the anchors.
+function reportLinks(links: (period: number) => HTMLAnchorElement[]): HTMLElement {
+  const picker = h('select', { 'data-testid': 'report-period' }, reportPeriods().map((y) => h('option', { value: y, selected: y === REPORT_PERIOD }, y)));
+  const anchors = links(REPORT_PERIOD);
+  picker.addEventListener('change', () => {
+    const fresh = links(Number(picker.value));
+    anchors.forEach((a, i) => a.setAttribute('href', fresh[i].getAttribute('href') ?? ''));
+  });
   return h(
     'div',
     { class: 'downloads reports', 'data-testid': 'report-links' },
-    h('span', {}, t('reports_label', { period })),
-    h('a', { href: href('pdf'), 'data-testid': 'report-national-pdf' }, t('report_national_pdf')),
-    h('a', { href: href('html'), 'data-testid': 'report-national-html' }, t('report_national_html')),
+    field(t('reports_for'), picker),
+    anchors,
     h('span', { class: 'hint' }, t('reports_published_only')),
   );
 }
 
-export function regionalReportLink(period: number = REPORT_PERIOD): HTMLElement {
-  return h(
-    'div',
-    { class: 'downloads reports', 'data-testid': 'report-links' },
-    h('span', {}, t('reports_label', { period })),
+// Links to the national report of one economy as PDF and HTML, in the page's language, for the
+// chosen period (REPORT_PERIOD, the interim-target year, first). The server builds them from
+// published content only.
+export function nationalReportLinks(iso3: string): HTMLElement {
+  const href = (period: number, format: string) => `/api/v1/reports/national?economy=${encodeURIComponent(iso3)}&period=${period}&lang=${lang()}&format=${format}`;
+  return reportLinks((period) => [
+    h('a', { href: href(period, 'pdf'), 'data-testid': 'report-national-pdf' }, t('report_national_pdf')),
+    h('a', { href: href(period, 'html'), 'data-testid': 'report-national-html' }, t('report_national_html')),
+  ]);
+}
+
+export function regionalReportLink(): HTMLElement {
+  return reportLinks((period) => [
     h('a', { href: `/api/v1/reports/regional?period=${period}&lang=${lang()}&format=pdf`, 'data-testid': 'report-regional-pdf' }, t('report_regional_pdf')),
-    h('span', { class: 'hint' }, t('reports_published_only')),
-  );
+  ]);
 }
