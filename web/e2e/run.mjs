@@ -234,6 +234,12 @@ const publicTests = [
       await page.focus('#lang-select');
       await page.keyboard.press('ArrowDown'); // en -> zh
       await page.waitForFunction(() => document.documentElement.lang === 'zh-Hans');
+      // The page is drawn in Chinese, and the keyboard stays on the selector: the next arrow
+      // goes on to Russian.
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'lang-select');
+      await page.keyboard.press('ArrowDown'); // zh -> ru
+      await page.waitForFunction(() => document.documentElement.lang === 'ru');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'lang-select');
       // Every form control has a label.
       const unlabelled = await page.$$eval('select, input, textarea', (els) => els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.outerHTML));
       assert.deepEqual(unlabelled, []);

@@ -34,6 +34,8 @@ const LANG_NAMES: Record<string, string> = { en: 'English', zh: '中文', ru: '�
 // A server without accounts answers 404 on /session: everyone is anonymous, and it is not asked
 // again.
 let hasAccounts = true;
+// Whether the language selector had the keyboard when the language changed (see renderHeader).
+let langFocus = false;
 
 async function loadSession(): Promise<void> {
   if (!hasAccounts) {
@@ -92,6 +94,9 @@ function renderHeader(): void {
   );
   langSelect.addEventListener('change', () => {
     setLang(langSelect.value as typeof LANGS[number]);
+    // The header is drawn anew in the new language: keep the keyboard on the selector, so the
+    // arrow keys can go on through the languages.
+    langFocus = document.activeElement === langSelect;
     navigate(window.location.pathname + window.location.search, true);
   });
   const session = user
@@ -113,6 +118,10 @@ function renderHeader(): void {
     ),
     nav,
   );
+  if (langFocus) {
+    langFocus = false;
+    langSelect.focus();
+  }
   document.getElementById('skip-link')!.textContent = t('skip_to_content');
   document.title = `spcoop · ${t('tagline')}`;
 }
