@@ -711,7 +711,8 @@ Result<Plan> Prepare(const PopulationSource& source, std::vector<Package> packag
   std::vector<std::vector<WeightedDistribution>> scores(
       static_cast<size_t>(chunks), std::vector<WeightedDistribution>(pmt_keys.size()));
   SPCOOP_RETURN_IF_ERROR(ParallelChunks(0, chunks, threads, [&](int64_t c) -> Status {
-    SPCOOP_ASSIGN_OR_RETURN(Population pop, source.Chunk(c));
+    SPCOOP_ASSIGN_OR_RETURN(std::shared_ptr<const Population> chunk, source.SharedChunk(c));
+    const Population& pop = *chunk;
     WeightedDistribution& b = base[static_cast<size_t>(c)];
     auto& sc = scores[static_cast<size_t>(c)];
     b.Reserve(static_cast<size_t>(pop.households()));
@@ -779,7 +780,8 @@ Result<PartialResult> RunPartition(const PopulationSource& source, const Plan& p
   std::atomic<int64_t> done{0};
   const int64_t total = source.chunk_count();
   SPCOOP_RETURN_IF_ERROR(ParallelChunks(first_chunk, end_chunk, threads, [&](int64_t c) -> Status {
-    SPCOOP_ASSIGN_OR_RETURN(Population pop, source.Chunk(c));
+    SPCOOP_ASSIGN_OR_RETURN(std::shared_ptr<const Population> chunk, source.SharedChunk(c));
+    const Population& pop = *chunk;
     internal::ChunkAcc& acc = accs[static_cast<size_t>(c - first_chunk)];
     acc.chunk = c;
     acc.scenarios.resize(pd.resolved.size());
@@ -1009,7 +1011,8 @@ Result<std::vector<std::string>> Explain(const PopulationSource& source, const P
                                          int64_t household_id) {
   const PlanData& pd = *plan.data;
   for (int64_t c = 0; c < source.chunk_count(); ++c) {
-    SPCOOP_ASSIGN_OR_RETURN(Population pop, source.Chunk(c));
+    SPCOOP_ASSIGN_OR_RETURN(std::shared_ptr<const Population> chunk, source.SharedChunk(c));
+    const Population& pop = *chunk;
     for (int64_t h = 0; h < pop.households(); ++h) {
       if (pop.hh_id[h] != household_id) continue;
       internal::Trace trace;
