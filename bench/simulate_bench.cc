@@ -43,9 +43,8 @@ double PeakMiB() {
 }
 
 int Usage() {
-  std::cerr
-      << "usage: simulate_bench [--persons N] [--economy ISO3] [--threads T] [--seed S] "
-         "[--json PATH] [--no-r]\n";
+  std::cerr << "usage: simulate_bench [--persons N] [--economy ISO3] [--threads T] [--seed S] "
+               "[--json PATH] [--no-r]\n";
   return 2;
 }
 
@@ -124,7 +123,7 @@ int main(int argc, char** argv) {
   if (!json_path.empty()) std::ofstream(json_path) << json << "\n";
   const auto& s = result->scenarios[0];
   fmt::print(
-      "full run (generate {} persons twice: plan + run; rules; all indicators): {:.2f} s; "
+      "full run (generate {} persons; plan and run passes; rules; all indicators): {:.2f} s; "
       "JSON {:.2f} s ({} bytes)\n",
       persons, Seconds(t0, t1), Seconds(t1, t2), json.size());
   fmt::print("  cost {:.3f}% of GDP; poverty $1.90 {:.2f}% -> {:.2f}%; Gini {:.4f} -> {:.4f}\n",
@@ -137,14 +136,14 @@ int main(int argc, char** argv) {
   // of the whole population, in C++ and in laeken.
   std::vector<double> inc, w;
   for (int64_t c = 0; c < (*source)->chunk_count(); ++c) {
-    auto pop = (*source)->Chunk(c);
+    auto pop = (*source)->SharedChunk(c);
     if (!pop) {
       std::cerr << pop.error().ToString() << "\n";
       return 1;
     }
-    for (int64_t h = 0; h < pop->households(); ++h) {
-      inc.push_back(pop->welfare[h]);
-      w.push_back(pop->weight[h] * pop->size[h]);
+    for (int64_t h = 0; h < (*pop)->households(); ++h) {
+      inc.push_back((*pop)->welfare[h]);
+      w.push_back((*pop)->weight[h] * (*pop)->size[h]);
     }
   }
   const auto c0 = Clock::now();

@@ -284,18 +284,19 @@ int ThreadCount(const SimulationOptions& o, int64_t chunks) {
   return t;
 }
 
-// Runs fn(chunk_index, thread_index) over [first, end) on `threads` threads. First error wins.
+// Runs fn(chunk_index) over [first, end) on `threads` threads, chunks taken in any order.
+// First error wins.
 Status ParallelChunks(int64_t first, int64_t end, int threads,
-                      const std::function<Status(int64_t, int)>& fn) {
+                      const std::function<Status(int64_t)>& fn) {
   std::atomic<int64_t> next{first};
   std::mutex mu;
   Status first_error;
   std::atomic<bool> failed{false};
-  auto worker = [&](int t) {
+  auto worker = [&] {
     while (!failed.load()) {
       const int64_t c = next.fetch_add(1);
       if (c >= end) break;
-      Status s = fn(c, t);
+      Status s = fn(c);
       if (!s.ok()) {
         std::lock_guard<std::mutex> lock(mu);
         if (first_error.ok()) first_error = std::move(s);
@@ -304,13 +305,26 @@ Status ParallelChunks(int64_t first, int64_t end, int threads,
     }
   };
   if (threads <= 1) {
-    worker(0);
+    worker();
   } else {
     std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
     for (auto& th : pool) th.join();
   }
   return first_error;
+}
+
+// The distributions of consecutive chunks as one, in chunk order; frees the parts.
+WeightedDistribution AppendInOrder(std::vector<WeightedDistribution>& parts) {
+  size_t n = 0;
+  for (const auto& d : parts) n += d.size();
+  WeightedDistribution all;
+  all.Reserve(n);
+  for (auto& d : parts) {
+    all.Append(d);
+    d = WeightedDistribution();
+  }
+  return all;
 }
 
 Status CheckColumns(const Scheme& s, const Columns& c) {
@@ -679,6 +693,7 @@ Result<Plan> Prepare(const PopulationSource& source, std::vector<Package> packag
 
   // Pass 1: baseline distribution and PMT score distributions.
   const int64_t chunks = source.chunk_count();
+  data->chunks = chunks;
   const int threads = ThreadCount(options, chunks);
   struct PmtKey {
     size_t package, scheme;
@@ -690,26 +705,33 @@ Result<Plan> Prepare(const PopulationSource& source, std::vector<Package> packag
       if (s.targeting == TargetingMethod::kProxyMeansTest) pmt_keys.push_back({k, j});
     }
   }
-  std::vector<WeightedDistribution> base(threads);
+  // One distribution per chunk, appended in chunk order: the same items in the same order for
+  // any number of threads.
+  std::vector<WeightedDistribution> base(static_cast<size_t>(chunks));
   std::vector<std::vector<WeightedDistribution>> scores(
-      threads, std::vector<WeightedDistribution>(pmt_keys.size()));
-  SPCOOP_RETURN_IF_ERROR(ParallelChunks(0, chunks, threads, [&](int64_t c, int t) -> Status {
-    SPCOOP_ASSIGN_OR_RETURN(Population pop, source.Chunk(c));
+      static_cast<size_t>(chunks), std::vector<WeightedDistribution>(pmt_keys.size()));
+  SPCOOP_RETURN_IF_ERROR(ParallelChunks(0, chunks, threads, [&](int64_t c) -> Status {
+    SPCOOP_ASSIGN_OR_RETURN(std::shared_ptr<const Population> chunk, source.SharedChunk(c));
+    const Population& pop = *chunk;
+    WeightedDistribution& b = base[static_cast<size_t>(c)];
+    auto& sc = scores[static_cast<size_t>(c)];
+    b.Reserve(static_cast<size_t>(pop.households()));
+    for (auto& d : sc) d.Reserve(static_cast<size_t>(pop.households()));
     for (int64_t h = 0; h < pop.households(); ++h) {
       const double wp = pop.weight[h] * pop.size[h];
-      base[t].Add(pop.welfare[h], wp);
+      b.Add(pop.welfare[h], wp);
       for (size_t q = 0; q < pmt_keys.size(); ++q) {
         const ResolvedScheme& rs = data->resolved[pmt_keys[q].package][pmt_keys[q].scheme];
         const double score = rs.pmt_from_welfare ? internal::SyntheticPmtScore(
                                                        pop.welfare[h], rs.scheme->pmt_error_sd,
                                                        options.seed, pop.hh_id[h])
                                                  : pop.pmt_score[h];
-        scores[t][q].Add(score, wp);
+        sc[q].Add(score, wp);
       }
     }
     return Status::Ok();
   }));
-  for (int t = 0; t < threads; ++t) data->baseline.Append(base[t]);
+  data->baseline = AppendInOrder(base);
   data->baseline.Sort(threads);
   for (int i = 0; i < 9; ++i) data->decile_cuts[i] = data->baseline.Quantile((i + 1) / 10.0);
   data->benchmark_cuts = {info.international_line, info.national_line ? *info.national_line : -kInf,
@@ -723,8 +745,10 @@ Result<Plan> Prepare(const PopulationSource& source, std::vector<Package> packag
     }
   }
   for (size_t q = 0; q < pmt_keys.size(); ++q) {
-    WeightedDistribution d;
-    for (int t = 0; t < threads; ++t) d.Append(scores[t][q]);
+    std::vector<WeightedDistribution> per_chunk;
+    per_chunk.reserve(scores.size());
+    for (auto& sc : scores) per_chunk.push_back(std::move(sc[q]));
+    WeightedDistribution d = AppendInOrder(per_chunk);
     d.Sort(threads);
     ResolvedScheme& rs = data->resolved[pmt_keys[q].package][pmt_keys[q].scheme];
     double share = rs.scheme->share;
@@ -750,43 +774,74 @@ Result<PartialResult> RunPartition(const PopulationSource& source, const Plan& p
     return Err(Status::InvalidArgument("partition chunk range is invalid"));
   }
   const int threads = ThreadCount(pd.options, end_chunk - first_chunk);
-  std::vector<std::vector<ScenarioAcc>> per_thread(threads);
-  for (auto& accs : per_thread) {
-    accs.resize(pd.resolved.size());
-    for (size_t k = 0; k < pd.resolved.size(); ++k) accs[k].schemes.resize(pd.resolved[k].size());
-  }
+  PartialResult out;
+  std::vector<internal::ChunkAcc>& accs = out.data->chunks;
+  accs.resize(static_cast<size_t>(end_chunk - first_chunk));
   std::atomic<int64_t> done{0};
   const int64_t total = source.chunk_count();
-  SPCOOP_RETURN_IF_ERROR(
-      ParallelChunks(first_chunk, end_chunk, threads, [&](int64_t c, int t) -> Status {
-        SPCOOP_ASSIGN_OR_RETURN(Population pop, source.Chunk(c));
-        SPCOOP_RETURN_IF_ERROR(ProcessChunk(pop, pd, per_thread[t]));
-        const int64_t d = done.fetch_add(1) + 1;
-        if (pd.options.progress) pd.options.progress(d, total);
-        return Status::Ok();
-      }));
-  PartialResult out;
-  out.data->scenarios = std::move(per_thread[0]);
-  for (int t = 1; t < threads; ++t) {
+  SPCOOP_RETURN_IF_ERROR(ParallelChunks(first_chunk, end_chunk, threads, [&](int64_t c) -> Status {
+    SPCOOP_ASSIGN_OR_RETURN(std::shared_ptr<const Population> chunk, source.SharedChunk(c));
+    const Population& pop = *chunk;
+    internal::ChunkAcc& acc = accs[static_cast<size_t>(c - first_chunk)];
+    acc.chunk = c;
+    acc.scenarios.resize(pd.resolved.size());
     for (size_t k = 0; k < pd.resolved.size(); ++k) {
-      out.data->scenarios[k].Add(std::move(per_thread[t][k]));
+      acc.scenarios[k].schemes.resize(pd.resolved[k].size());
+      acc.scenarios[k].dist.Reserve(static_cast<size_t>(pop.households()));
     }
-  }
-  out.data->chunks = end_chunk - first_chunk;
+    SPCOOP_RETURN_IF_ERROR(ProcessChunk(pop, pd, acc.scenarios));
+    const int64_t d = done.fetch_add(1) + 1;
+    if (pd.options.progress) pd.options.progress(d, total);
+    return Status::Ok();
+  }));
   return out;
 }
 
 Result<SimulationResult> Finish(const Plan& plan, std::vector<PartialResult> parts) {
   const PlanData& pd = *plan.data;
   if (parts.empty()) return Err(Status::InvalidArgument("no partial results to merge"));
-  std::vector<ScenarioAcc> accs = std::move(parts[0].data->scenarios);
-  int64_t chunks = parts[0].data->chunks;
-  for (size_t p = 1; p < parts.size(); ++p) {
-    if (parts[p].data->scenarios.size() != accs.size()) {
-      return Err(Status::InvalidArgument("partial results come from different plans"));
+  // Every chunk once, merged in chunk order whatever the order of the parts: sums are then
+  // bit-identical to a single run.
+  std::vector<internal::ChunkAcc> chunk_accs;
+  for (PartialResult& p : parts) {
+    for (internal::ChunkAcc& c : p.data->chunks) {
+      if (c.scenarios.size() != pd.resolved.size()) {
+        return Err(Status::InvalidArgument("partial results come from different plans"));
+      }
+      chunk_accs.push_back(std::move(c));
     }
-    for (size_t k = 0; k < accs.size(); ++k) accs[k].Add(std::move(parts[p].data->scenarios[k]));
-    chunks += parts[p].data->chunks;
+  }
+  std::sort(
+      chunk_accs.begin(), chunk_accs.end(),
+      [](const internal::ChunkAcc& a, const internal::ChunkAcc& b) { return a.chunk < b.chunk; });
+  auto missing = [](int64_t from, int64_t to) {
+    return Status::InvalidArgument(
+        fmt::format("partial results are incomplete: chunks {} to {} are missing; run them with "
+                    "RunPartition and merge all parts",
+                    from, to));
+  };
+  int64_t expected = 0;  // the next chunk
+  for (const internal::ChunkAcc& c : chunk_accs) {
+    if (c.chunk < expected) {
+      return Err(Status::InvalidArgument(fmt::format(
+          "partial results overlap: chunk {} was run twice; give each chunk to one partition",
+          c.chunk)));
+    }
+    if (c.chunk > expected) return Err(missing(expected, c.chunk - 1));
+    ++expected;
+  }
+  if (expected < pd.chunks) return Err(missing(expected, pd.chunks - 1));
+  const int64_t chunks = expected;
+  std::vector<ScenarioAcc> accs(pd.resolved.size());
+  for (size_t k = 0; k < accs.size(); ++k) {
+    accs[k].schemes.resize(pd.resolved[k].size());
+    size_t items = 0;
+    for (const auto& c : chunk_accs) items += c.scenarios[k].dist.size();
+    accs[k].dist.Reserve(items);
+  }
+  for (internal::ChunkAcc& c : chunk_accs) {
+    for (size_t k = 0; k < accs.size(); ++k) accs[k].Add(std::move(c.scenarios[k]));
+    c.scenarios.clear();  // frees the chunk's pairs once they are copied
   }
   SimulationResult r;
   r.info = pd.info;
@@ -956,7 +1011,8 @@ Result<std::vector<std::string>> Explain(const PopulationSource& source, const P
                                          int64_t household_id) {
   const PlanData& pd = *plan.data;
   for (int64_t c = 0; c < source.chunk_count(); ++c) {
-    SPCOOP_ASSIGN_OR_RETURN(Population pop, source.Chunk(c));
+    SPCOOP_ASSIGN_OR_RETURN(std::shared_ptr<const Population> chunk, source.SharedChunk(c));
+    const Population& pop = *chunk;
     for (int64_t h = 0; h < pop.households(); ++h) {
       if (pop.hh_id[h] != household_id) continue;
       internal::Trace trace;

@@ -62,6 +62,7 @@ struct PlanData {
   std::vector<std::vector<ResolvedScheme>> resolved;  // [package][scheme]
   SimulationOptions options;
   int year = 0;
+  int64_t chunks = 0;                      // chunks of the source; Finish needs every one
   WeightedDistribution baseline;           // person-weighted household welfare, sorted
   std::array<double, 9> decile_cuts{};     // Quantile(0.1) .. Quantile(0.9)
   std::array<double, 4> benchmark_cuts{};  // intl line, national line, Q(0.2), Q(0.4)
@@ -122,9 +123,16 @@ struct ScenarioAcc {
   void Add(ScenarioAcc&& o);
 };
 
-struct PartialData {
+// The accumulators of one chunk. They are merged in chunk order (Finish), never in the order
+// threads or partitions finish, so every floating-point sum is the same for any number of
+// threads and any split into partitions.
+struct ChunkAcc {
+  int64_t chunk = 0;
   std::vector<ScenarioAcc> scenarios;  // one per package
-  int64_t chunks = 0;
+};
+
+struct PartialData {
+  std::vector<ChunkAcc> chunks;  // ascending chunk index
 };
 
 }  // namespace spcoop::simulate::internal

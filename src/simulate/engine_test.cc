@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 
+#include "spcoop/simulate/report.h"
 #include "spcoop/simulate/synthetic.h"
 
 namespace spcoop::simulate {
@@ -186,24 +189,31 @@ void ExpectSame(const ScenarioResult& a, const ScenarioResult& b) {
     EXPECT_TRUE(near(a.groups[g].direct, b.groups[g].direct));
 }
 
-TEST(PartitionTest, FourMergedPartitionsEqualOneRun) {
+// Synthetic KHM cut into blocks (chunks) of `block` persons.
+std::unique_ptr<SyntheticSource> KhmInBlocks(int64_t persons, int64_t block, uint64_t seed) {
   SyntheticOptions so;
-  so.persons = 50000;
-  so.block_persons = 12500;
-  so.seed = 11;
+  so.persons = persons;
+  so.block_persons = block;
+  so.seed = seed;
   auto src = MakeSyntheticSource(Khm(), so);
-  ASSERT_TRUE(src.has_value()) << src.error().ToString();
-  ASSERT_EQ((*src)->chunk_count(), 4);
+  EXPECT_TRUE(src.has_value()) << src.error().ToString();
+  return src ? std::move(*src) : nullptr;
+}
+
+TEST(PartitionTest, FourMergedPartitionsEqualOneRun) {
+  auto src = KhmInBlocks(50000, 12500, 11);
+  ASSERT_TRUE(src);
+  ASSERT_EQ(src->chunk_count(), 4);
   SimulationOptions opt;
   opt.threads = 1;
-  auto whole = Simulate(**src, Core(), opt);
+  auto whole = Simulate(*src, Core(), opt);
   ASSERT_TRUE(whole.has_value()) << whole.error().ToString();
 
-  auto plan = Prepare(**src, Core(), opt);
+  auto plan = Prepare(*src, Core(), opt);
   ASSERT_TRUE(plan.has_value());
   std::vector<PartialResult> parts;
   for (int64_t c = 3; c >= 0; --c) {  // any order
-    auto part = RunPartition(**src, *plan, c, c + 1);
+    auto part = RunPartition(*src, *plan, c, c + 1);
     ASSERT_TRUE(part.has_value());
     parts.push_back(std::move(*part));
   }
@@ -214,9 +224,84 @@ TEST(PartitionTest, FourMergedPartitionsEqualOneRun) {
 
   // Threads do not change results either.
   opt.threads = 2;
-  auto threaded = Simulate(**src, Core(), opt);
+  auto threaded = Simulate(*src, Core(), opt);
   ASSERT_TRUE(threaded.has_value());
   for (size_t k = 0; k < 2; ++k) ExpectSame(whole->scenarios[k], threaded->scenarios[k]);
+}
+
+// The stored result without what may differ between runs by design: the run time and the
+// thread count of the manifest.
+std::string StoredResult(const SimulationResult& r) {
+  nlohmann::json j = ResultToJson(r);
+  j.erase("seconds");
+  j["manifest"].erase("threads");
+  return j.dump();
+}
+
+// Runs the given chunk ranges as separate partitions and merges them in the order given.
+Result<SimulationResult> MergePartitions(const PopulationSource& src, const Plan& plan,
+                                         const std::vector<std::pair<int64_t, int64_t>>& ranges) {
+  std::vector<PartialResult> parts;
+  for (const auto& [first, end] : ranges) {
+    SPCOOP_ASSIGN_OR_RETURN(PartialResult part, RunPartition(src, plan, first, end));
+    parts.push_back(std::move(part));
+  }
+  return Finish(plan, std::move(parts));
+}
+
+TEST(DeterminismTest, ResultIsBitIdenticalForAnyThreadCountAndPartitioning) {
+  // 60,000 persons in 12 blocks of 5,000, so that threads take blocks in varying orders.
+  auto src = KhmInBlocks(60000, 5000, 4);
+  ASSERT_TRUE(src);
+  ASSERT_EQ(src->chunk_count(), 12);
+  SimulationOptions opt;
+  opt.threads = 1;
+  auto one = Simulate(*src, Core(), opt);
+  ASSERT_TRUE(one.has_value()) << one.error().ToString();
+  const std::string expected = StoredResult(*one);
+  for (int threads : {2, 3, 5}) {
+    opt.threads = threads;
+    std::atomic<int64_t> calls{0}, last_total{0};
+    opt.progress = [&](int64_t, int64_t total) {
+      ++calls;
+      last_total = total;
+    };
+    auto r = Simulate(*src, Core(), opt);
+    ASSERT_TRUE(r.has_value()) << r.error().ToString();
+    EXPECT_EQ(r->manifest.threads, threads);
+    EXPECT_EQ(calls.load(), 12);
+    EXPECT_EQ(last_total.load(), 12);
+    EXPECT_TRUE(StoredResult(*r) == expected) << threads << " threads differ from one thread";
+  }
+
+  // Four uneven partitions (on 5 threads), handed to Finish out of order.
+  opt.progress = nullptr;
+  auto plan = Prepare(*src, Core(), opt);
+  ASSERT_TRUE(plan.has_value());
+  auto merged = MergePartitions(*src, *plan, {{9, 12}, {0, 2}, {7, 9}, {2, 7}});
+  ASSERT_TRUE(merged.has_value()) << merged.error().ToString();
+  EXPECT_TRUE(StoredResult(*merged) == expected) << "merged partitions differ from one run";
+}
+
+TEST(DeterminismTest, OverlappingOrMissingPartitionsAreRefused) {
+  auto src = KhmInBlocks(20000, 5000, 1);
+  ASSERT_TRUE(src);
+  auto plan = Prepare(*src, Core(), {});
+  ASSERT_TRUE(plan.has_value());
+  auto overlap = MergePartitions(*src, *plan, {{0, 3}, {2, 4}});
+  ASSERT_FALSE(overlap.has_value());
+  EXPECT_EQ(overlap.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(overlap.error().message().find("chunk 2 was run twice"), std::string::npos)
+      << overlap.error().ToString();
+  auto gap = MergePartitions(*src, *plan, {{0, 1}, {3, 4}});
+  ASSERT_FALSE(gap.has_value());
+  EXPECT_NE(gap.error().message().find("chunks 1 to 2 are missing"), std::string::npos)
+      << gap.error().ToString();
+  auto tail = MergePartitions(*src, *plan, {{0, 3}});
+  ASSERT_FALSE(tail.has_value());
+  EXPECT_NE(tail.error().message().find("chunks 3 to 3 are missing"), std::string::npos)
+      << tail.error().ToString();
+  EXPECT_TRUE(MergePartitions(*src, *plan, {{2, 4}, {0, 2}}).has_value());
 }
 
 TEST(EngineTest, SanityOnSyntheticKhm) {

@@ -1,10 +1,14 @@
 #include "spcoop/simulate/indicators.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <bit>
-#include <thread>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <memory>
+#include <thread>
 
 namespace spcoop::simulate {
 
@@ -64,6 +68,26 @@ inline double FromSortKey(uint64_t k) {
   return v;
 }
 
+// A sort record: the order-preserving key of a value and its weight.
+struct Rec {
+  uint64_t key;
+  double weight;
+};
+
+// Asks the kernel for transparent huge pages on the 2 MiB-aligned part of a large buffer that
+// has not been touched yet (advice only; nothing changes where it is not supported).
+void AdviseHugePages(const void* p, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const uintptr_t b = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t e = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
+  if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
 // Runs fn(t) for t in [0, threads) on `threads` threads (the calling thread does t = 0).
 template <typename Fn>
 void ParallelFor(int threads, Fn&& fn) {
@@ -78,44 +102,112 @@ void ParallelFor(int threads, Fn&& fn) {
   for (auto& th : pool) th.join();
 }
 
+// Uninitialised scratch memory for large sorts, on transparent huge pages where the kernel
+// offers them (fewer page faults and TLB misses when records are scattered across it).
+template <typename T>
+class Scratch {
+ public:
+  explicit Scratch(size_t n) : data_(new T[n]) { AdviseHugePages(data_.get(), n * sizeof(T)); }
+  T* get() { return data_.get(); }
+  T& operator[](size_t i) { return data_[i]; }
+
+ private:
+  std::unique_ptr<T[]> data_;
+};
+
+// Stable insertion sort of items by key (small ranges).
+void InsertionSortByKey(WeightedDistribution::Item* b, WeightedDistribution::Item* e) {
+  for (auto* p = b + 1; p < e; ++p) {
+    const auto r = *p;
+    const uint64_t k = SortKey(r.value);
+    auto* q = p;
+    while (q > b && SortKey((q - 1)->value) > k) {
+      *q = *(q - 1);
+      --q;
+    }
+    *q = r;
+  }
+}
+
+// Sorts one first-level bucket of (key, weight) records into out[0, m): a second counting
+// pass on the bucket's own key range (about two records per sub-bucket) into `tmp`, which stays
+// in cache, each sub-bucket stably by key, then one sequential copy to `out`. Stable overall.
+void SortBucket(const Rec* recs, size_t m, WeightedDistribution::Item* out,
+                std::vector<uint32_t>& count, std::vector<WeightedDistribution::Item>& tmp) {
+  if (m == 0) return;
+  uint64_t mn = recs[0].key, mx = recs[0].key;
+  for (size_t i = 1; i < m; ++i) {
+    mn = std::min(mn, recs[i].key);
+    mx = std::max(mx, recs[i].key);
+  }
+  if (mn == mx || m <= 16) {
+    for (size_t i = 0; i < m; ++i) out[i] = {FromSortKey(recs[i].key), recs[i].weight};
+    if (mn != mx) InsertionSortByKey(out, out + m);
+    return;
+  }
+  const int bits = std::min(static_cast<int>(std::bit_width(m)) - 1, 16);
+  const int width = std::bit_width(mx - mn);
+  const int shift = width > bits ? width - bits : 0;
+  const size_t subs = static_cast<size_t>((mx - mn) >> shift) + 1;
+  count.assign(subs + 1, 0);
+  for (size_t i = 0; i < m; ++i) ++count[((recs[i].key - mn) >> shift) + 1];
+  for (size_t k = 1; k <= subs; ++k) count[k] += count[k - 1];
+  if (tmp.size() < m) tmp.resize(m);
+  WeightedDistribution::Item* t = tmp.data();
+  for (size_t i = 0; i < m; ++i) {
+    t[count[(recs[i].key - mn) >> shift]++] = {FromSortKey(recs[i].key), recs[i].weight};
+  }
+  // count[k] is now the end of sub-bucket k.
+  size_t b = 0;
+  for (size_t k = 0; k < subs; ++k) {
+    const size_t e = count[k];
+    if (shift > 0 && e - b > 1) {
+      if (e - b <= 64) {
+        InsertionSortByKey(t + b, t + e);
+      } else {  // many ties or a dense cluster
+        std::stable_sort(t + b, t + e, [](const auto& x, const auto& y) {
+          return SortKey(x.value) < SortKey(y.value);
+        });
+      }
+    }
+    b = e;
+  }
+  std::memcpy(static_cast<void*>(out), t, m * sizeof(*t));
+}
+
 // Stable MSD bucket sort on the value for large inputs: one pass distributes (key, weight)
-// records into up to 2^16 buckets by the leading bits of key - min key (each thread scatters
-// its own contiguous slice behind the previous thread's, so the order of equal keys is the
-// input order), then every bucket is sorted stably by key and decoded back in place. Gives
-// exactly the order of the stable LSD sort above.
+// records into up to 4,096 buckets by the leading bits of the key's offset in the key range
+// (each thread scatters its own contiguous slice behind the previous thread's, so the order of
+// equal keys is the input order), then every bucket is sorted on its own (SortBucket) and
+// decoded back in place. Gives exactly the order of the stable LSD sort above, for any number
+// of threads.
 void ParallelBucketSort(std::vector<WeightedDistribution::Item>& items, int threads) {
   const size_t n = items.size();
-  struct Rec {
-    uint64_t key;
-    double weight;
-  };
   const size_t T = static_cast<size_t>(threads);
   auto slice = [&](size_t t) { return std::pair<size_t, size_t>{n * t / T, n * (t + 1) / T}; };
-  std::vector<uint64_t> lo(T, ~uint64_t{0}), hi(T, 0);
-  ParallelFor(threads, [&](int ti) {
-    const auto [b, e] = slice(static_cast<size_t>(ti));
-    uint64_t mn = ~uint64_t{0}, mx = 0;
-    for (size_t i = b; i < e; ++i) {
-      const uint64_t k = SortKey(items[i].value);
-      mn = std::min(mn, k);
-      mx = std::max(mx, k);
-    }
-    lo[static_cast<size_t>(ti)] = mn;
-    hi[static_cast<size_t>(ti)] = mx;
-  });
-  const uint64_t kmin = *std::min_element(lo.begin(), lo.end());
-  const uint64_t kmax = *std::max_element(hi.begin(), hi.end());
-  if (kmin == kmax) return;  // all equal: already in (stable) order
+  // The key range from every 64th item (and the last): keys outside it go to the first or last
+  // bucket, so the bucket of a key never decreases as the key grows, which is all the order
+  // needs.
+  uint64_t kmin = SortKey(items[n - 1].value), kmax = kmin;
+  for (size_t i = 0; i < n; i += 64) {
+    const uint64_t k = SortKey(items[i].value);
+    kmin = std::min(kmin, k);
+    kmax = std::max(kmax, k);
+  }
   const uint64_t range = kmax - kmin;
-  constexpr int kBits = 16;
+  constexpr int kBits = 12;
   const int width = std::bit_width(range);
   const int shift = width > kBits ? width - kBits : 0;
   const size_t buckets = static_cast<size_t>(range >> shift) + 1;
+  auto bucket = [&](uint64_t k) -> size_t {
+    if (k <= kmin) return 0;
+    return k >= kmax ? buckets - 1 : static_cast<size_t>((k - kmin) >> shift);
+  };
   std::vector<std::vector<size_t>> count(T, std::vector<size_t>(buckets + 1, 0));
   ParallelFor(threads, [&](int ti) {
     const auto [b, e] = slice(static_cast<size_t>(ti));
     auto& c = count[static_cast<size_t>(ti)];
-    for (size_t i = b; i < e; ++i) ++c[(SortKey(items[i].value) - kmin) >> shift];
+    for (size_t i = b; i < e; ++i) ++c[bucket(SortKey(items[i].value))];
   });
   // Bucket starts (over all threads) and each thread's write position in each bucket.
   std::vector<size_t> start(buckets + 1, 0);
@@ -131,13 +223,13 @@ void ParallelBucketSort(std::vector<WeightedDistribution::Item>& items, int thre
     }
     start[buckets] = sum;
   }
-  std::vector<Rec> recs(n);
+  Scratch<Rec> recs(n);
   ParallelFor(threads, [&](int ti) {
     const auto [b, e] = slice(static_cast<size_t>(ti));
     auto& c = count[static_cast<size_t>(ti)];
     for (size_t i = b; i < e; ++i) {
       const uint64_t k = SortKey(items[i].value);
-      recs[c[(k - kmin) >> shift]++] = {k, items[i].weight};
+      recs[c[bucket(k)]++] = {k, items[i].weight};
     }
   });
   // Bucket ranges per thread, balanced by item count.
@@ -151,33 +243,21 @@ void ParallelBucketSort(std::vector<WeightedDistribution::Item>& items, int thre
   }
   ParallelFor(threads, [&](int ti) {
     const size_t t = static_cast<size_t>(ti);
+    std::vector<uint32_t> sub_count;
+    std::vector<WeightedDistribution::Item> tmp;
     for (size_t k = first_bucket[t]; k < first_bucket[t + 1]; ++k) {
-      Rec* b = recs.data() + start[k];
-      Rec* e = recs.data() + start[k + 1];
-      const size_t m = static_cast<size_t>(e - b);
-      if (shift > 0 && m > 1) {
-        if (m <= 48) {
-          for (Rec* p = b + 1; p < e; ++p) {  // insertion sort: stable
-            const Rec r = *p;
-            Rec* q = p;
-            while (q > b && (q - 1)->key > r.key) {
-              *q = *(q - 1);
-              --q;
-            }
-            *q = r;
-          }
-        } else {
-          std::stable_sort(b, e, [](const Rec& x, const Rec& y) { return x.key < y.key; });
-        }
-      }
-      for (size_t i = start[k]; i < start[k + 1]; ++i) {
-        items[i] = {FromSortKey(recs[i].key), recs[i].weight};
-      }
+      SortBucket(recs.get() + start[k], start[k + 1] - start[k], items.data() + start[k], sub_count,
+                 tmp);
     }
   });
 }
 
 }  // namespace
+
+void WeightedDistribution::Reserve(size_t n) {
+  items_.reserve(n);
+  AdviseHugePages(items_.data(), n * sizeof(Item));
+}
 
 void WeightedDistribution::Sort(int threads) {
   if (threads <= 0) {
@@ -190,18 +270,44 @@ void WeightedDistribution::Sort(int threads) {
   } else {
     RadixSortByValue(items_);
   }
-  cum_weight_.resize(items_.size());
-  cum_value_.resize(items_.size());
-  // The sums of Gini() in the same order as there: identical values.
+  // Sums per segment of kSegment items (in parallel), then the segments in order. Segments
+  // have a fixed size, so every sum is the same for any number of threads. Gini's
+  // sum w_i y_i C_i over segment s is P_s * (sum w y) + sum w_i y_i c_i, with P_s the weight
+  // before the segment and c_i the cumulative weight within it.
+  const size_t n = items_.size();
+  const size_t segments = (n + kSegment - 1) / kSegment;
+  struct SegmentSums {
+    double w = 0, wy = 0, wyc = 0, wwy = 0;
+  };
+  std::vector<SegmentSums> sums(segments);
+  const int t_used = static_cast<int>(std::min<size_t>(static_cast<size_t>(threads), segments));
+  ParallelFor(std::max(t_used, 1), [&](int ti) {
+    const size_t T = static_cast<size_t>(std::max(t_used, 1));
+    const size_t s0 = segments * static_cast<size_t>(ti) / T;
+    const size_t s1 = segments * (static_cast<size_t>(ti) + 1) / T;
+    for (size_t s = s0; s < s1; ++s) {
+      SegmentSums r;
+      const size_t e = std::min(n, (s + 1) * kSegment);
+      for (size_t i = s * kSegment; i < e; ++i) {
+        const double w = items_[i].weight, y = items_[i].value;
+        r.w += w;
+        r.wy += w * y;
+        r.wyc += w * y * r.w;
+        r.wwy += w * w * y;
+      }
+      sums[s] = r;
+    }
+  });
+  segment_weight_.assign(segments + 1, 0.0);
+  segment_value_.assign(segments + 1, 0.0);
   double cw = 0, cv = 0, a = 0, b = 0;
-  for (size_t i = 0; i < items_.size(); ++i) {
-    const double w = items_[i].weight, y = items_[i].value;
-    cw += w;
-    cv += w * y;
-    a += w * y * cw;
-    b += w * w * y;
-    cum_weight_[i] = cw;
-    cum_value_[i] = cv;
+  for (size_t s = 0; s < segments; ++s) {
+    a += cw * sums[s].wy + sums[s].wyc;
+    b += sums[s].wwy;
+    cw += sums[s].w;
+    cv += sums[s].wy;
+    segment_weight_[s + 1] = cw;
+    segment_value_[s + 1] = cv;
   }
   total_weight_ = cw;
   total_value_ = cv;
@@ -210,13 +316,42 @@ void WeightedDistribution::Sort(int threads) {
   sorted_ = true;
 }
 
+double WeightedDistribution::CumWeight(size_t i) const {
+  const size_t s = i / kSegment;
+  double c = 0;
+  for (size_t j = s * kSegment; j <= i; ++j) c += items_[j].weight;
+  return segment_weight_[s] + c;
+}
+
+double WeightedDistribution::CumValue(size_t i) const {
+  const size_t s = i / kSegment;
+  double c = 0;
+  for (size_t j = s * kSegment; j <= i; ++j) c += items_[j].weight * items_[j].value;
+  return segment_value_[s] + c;
+}
+
+size_t WeightedDistribution::FirstCumWeightAbove(double target) const {
+  // The first segment whose end exceeds the target, then the item within it. CumWeight() never
+  // decreases (P_s + c_i rounds monotonically in c_i, and the last item of a segment equals the
+  // next segment's start), so this is the first i with CumWeight(i) > target.
+  const auto it = std::upper_bound(segment_weight_.begin() + 1, segment_weight_.end(), target);
+  if (it == segment_weight_.end()) return items_.size();
+  const size_t s = static_cast<size_t>(it - segment_weight_.begin()) - 1;
+  const double p = segment_weight_[s];
+  double c = 0;
+  const size_t e = std::min(items_.size(), (s + 1) * kSegment);
+  for (size_t i = s * kSegment; i < e; ++i) {
+    c += items_[i].weight;
+    if (p + c > target) return i;
+  }
+  return e - 1;  // not reached: the segment's end exceeds the target
+}
+
 double WeightedDistribution::Quantile(double p) const {
   if (items_.empty() || total_weight_ <= 0) return 0;
-  // First i with cum_weight_[i] / W > p, i.e. cum_weight_[i] > p * W.
-  const double target = p * total_weight_;
-  auto it = std::upper_bound(cum_weight_.begin(), cum_weight_.end(), target);
-  if (it == cum_weight_.end()) return items_.back().value;
-  return items_[static_cast<size_t>(it - cum_weight_.begin())].value;
+  // First i with CumWeight(i) / W > p, i.e. CumWeight(i) > p * W.
+  const size_t i = FirstCumWeightAbove(p * total_weight_);
+  return i == items_.size() ? items_.back().value : items_[i].value;
 }
 
 size_t WeightedDistribution::IndexBelow(double cut) const {
@@ -233,17 +368,17 @@ size_t WeightedDistribution::IndexAtOrBelow(double cut) const {
 
 double WeightedDistribution::ValueBelow(double cut) const {
   const size_t n = IndexBelow(cut);
-  return n == 0 ? 0 : cum_value_[n - 1];
+  return n == 0 ? 0 : CumValue(n - 1);
 }
 
 double WeightedDistribution::WeightBelow(double cut) const {
   const size_t n = IndexBelow(cut);
-  return n == 0 ? 0 : cum_weight_[n - 1];
+  return n == 0 ? 0 : CumWeight(n - 1);
 }
 
 double WeightedDistribution::ValueAtOrBelow(double cut) const {
   const size_t n = IndexAtOrBelow(cut);
-  return n == 0 ? 0 : cum_value_[n - 1];
+  return n == 0 ? 0 : CumValue(n - 1);
 }
 
 Fgt Fgt3(const WeightedDistribution& d, double line) {
@@ -332,15 +467,10 @@ double RelativeMedianPovertyGap(const WeightedDistribution& d, double line) {
     if (n == 0) return 0;
     const double w_poor = d.CumWeight(n - 1);
     if (w_poor <= 0) return 0;
-    const double target = 0.5 * w_poor;
-    double median = items[n - 1].value;
-    for (size_t i = 0; i < n; ++i) {  // first cumulative weight above target
-      if (d.CumWeight(i) > target) {
-        median = items[i].value;
-        break;
-      }
-    }
-    return (line - median) / line;
+    // The first cumulative weight above half the poor's weight: before index n, since
+    // CumWeight(n - 1) = w_poor exceeds it.
+    const size_t i = std::min(d.FirstCumWeightAbove(0.5 * w_poor), n - 1);
+    return (line - items[i].value) / line;
   }
   size_t n = 0;
   double w_poor = 0;

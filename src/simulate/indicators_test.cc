@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace spcoop::simulate {
 namespace {
@@ -120,6 +122,71 @@ TEST(WeightedDistribution, ParallelSortEqualsSerialSort) {
   c.Add(1e300, 0);  // unsorted again: the general loops
   EXPECT_EQ(Fgt3(a, 100).headcount * a.total_weight(), Fgt3(c, 100).headcount * a.total_weight());
   EXPECT_EQ(Fgt3(a, 100).severity, Fgt3(c, 100).severity);
+}
+
+TEST(WeightedDistribution, SegmentedSumsGiveExactAnswersAcrossSegments) {
+  // 1 .. 10,000 with weight 1 spans three segments of 4,096; every sum is an exact integer.
+  // Q(0.5) is the first value whose cumulative share exceeds .5: 5,001. Gini of 1..N with
+  // equal weights = sum |i - j| / (2 N^2 mean) = (N - 1) / (3 N). S80/S20: Q(0.2) = 2,001,
+  // bottom = 2001 * 2002 / 2; Q(0.8) = 8,001, top = sum of 8,002 .. 10,000.
+  constexpr int kN = 10000;
+  static_assert(kN > 2 * WeightedDistribution::kSegment);
+  WeightedDistribution d;
+  for (int i = kN; i >= 1; --i) d.Add(i, 1);
+  d.Sort(2);
+  EXPECT_EQ(d.total_weight(), kN);
+  EXPECT_EQ(d.total_value(), 50005000.0);
+  for (size_t i : {size_t{0}, size_t{4095}, size_t{4096}, size_t{8191}, size_t{8192}, size_t{9999}})
+    EXPECT_EQ(d.CumWeight(i), static_cast<double>(i + 1)) << i;
+  EXPECT_EQ(d.CumValue(4096), 4097.0 * 4098 / 2);
+  EXPECT_EQ(d.FirstCumWeightAbove(4096), 4096u);  // CumWeight(4096) = 4097 > 4096
+  EXPECT_EQ(d.FirstCumWeightAbove(kN), static_cast<size_t>(kN));
+  EXPECT_EQ(d.Quantile(0.5), 5001);
+  EXPECT_NEAR(Gini(d), (kN - 1.0) / (3.0 * kN), 1e-15);
+  const double bottom = 2001.0 * 2002 / 2, top = 50005000.0 - 8001.0 * 8002 / 2;
+  EXPECT_DOUBLE_EQ(S80S20(d), top / bottom);
+  // Line 3,000: poor 1 .. 2,999; their median (first share above .5 of 2,999) is 1,500.
+  EXPECT_DOUBLE_EQ(RelativeMedianPovertyGap(d, 3000), 1500.0 / 3000);
+  EXPECT_DOUBLE_EQ(Fgt3(d, 3000).headcount, 2999.0 / kN);
+  EXPECT_DOUBLE_EQ(d.WeightBelow(3000), 2999);
+  EXPECT_DOUBLE_EQ(d.ValueAtOrBelow(3000), 3000.0 * 3001 / 2);
+}
+
+TEST(WeightedDistribution, SumsAgreeWithLongDoubleAndDoNotDependOnThreads) {
+  // Fractional weights: the segmented sums differ from a plain running sum only by rounding.
+  // Reference: the same formulas accumulated in long double in sorted order.
+  std::vector<WeightedDistribution> ds(4);
+  uint64_t x = 99;
+  std::vector<std::pair<double, double>> items;
+  for (int i = 0; i < 200000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double u = static_cast<double>(x >> 11) * 0x1.0p-53;
+    items.push_back({std::exp(10 * u), 0.1 + 1.9 * static_cast<double>(i % 7)});
+  }
+  for (auto& d : ds) {
+    for (const auto& [v, w] : items) d.Add(v, w);
+  }
+  for (size_t t = 0; t < ds.size(); ++t) ds[t].Sort(static_cast<int>(t) + 1);
+  std::sort(items.begin(), items.end());
+  long double cw = 0, cv = 0, a = 0, b = 0;
+  for (const auto& [v, w] : items) {
+    cw += w;
+    cv += static_cast<long double>(w) * v;
+    a += static_cast<long double>(w) * v * cw;
+    b += static_cast<long double>(w) * w * v;
+  }
+  const double gini = static_cast<double>((2 * a - b) / (cw * cv) - 1);
+  EXPECT_NEAR(ds[0].total_weight(), static_cast<double>(cw), 1e-13 * static_cast<double>(cw));
+  EXPECT_NEAR(ds[0].total_value(), static_cast<double>(cv), 1e-13 * static_cast<double>(cv));
+  EXPECT_NEAR(Gini(ds[0]), gini, 1e-12);
+  for (size_t t = 1; t < ds.size(); ++t) {
+    EXPECT_EQ(ds[t].total_weight(), ds[0].total_weight());
+    EXPECT_EQ(ds[t].total_value(), ds[0].total_value());
+    EXPECT_EQ(Gini(ds[t]), Gini(ds[0]));
+    EXPECT_EQ(S80S20(ds[t]), S80S20(ds[0]));
+    EXPECT_EQ(Palma(ds[t]), Palma(ds[0]));
+    EXPECT_EQ(RelativeMedianPovertyGap(ds[t], 100), RelativeMedianPovertyGap(ds[0], 100));
+  }
 }
 
 }  // namespace

@@ -90,6 +90,11 @@ InMemorySource::InMemorySource(PopulationInfo info, Population population, int64
   info_.population_total = total;
 }
 
+Result<std::shared_ptr<const Population>> PopulationSource::SharedChunk(int64_t index) const {
+  SPCOOP_ASSIGN_OR_RETURN(Population pop, Chunk(index));
+  return std::make_shared<const Population>(std::move(pop));
+}
+
 Result<Population> InMemorySource::Chunk(int64_t index) const {
   if (index < 0 || index >= chunk_count()) {
     return Err(Status::InvalidArgument("chunk index out of range"));

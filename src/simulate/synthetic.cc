@@ -384,60 +384,74 @@ void GenerateStructure(const AgeSexTable& shares, int64_t n, uint64_t seed, int6
   };
   by_age(women);
   by_age(men);
-  std::vector<std::vector<int32_t>> units;
-  std::vector<int> unit_woman_age;  // -1 when no adult woman
+  // A unit is a future household. unit_of[] holds each person's unit; a unit's founders (the
+  // woman and her partner, or a single adult) are kept to move them when their unit joins
+  // another. The member order within a household is fixed in step 6, so no member lists are
+  // needed until then.
+  const int32_t np = static_cast<int32_t>(persons.size());
+  std::vector<int32_t> unit_of(persons.size(), -1);
+  std::vector<std::array<int32_t, 2>> founders;  // -1: none
+  std::vector<int> unit_woman_age;               // -1 when no adult woman
+  founders.reserve(women.size() + men.size());
+  unit_woman_age.reserve(women.size() + men.size());
+  auto new_unit = [&](int32_t a, int32_t b, int woman_age) {
+    const int32_t u = static_cast<int32_t>(founders.size());
+    founders.push_back({a, b});
+    unit_woman_age.push_back(woman_age);
+    if (a >= 0) unit_of[a] = u;
+    if (b >= 0) unit_of[b] = u;
+    return u;
+  };
   std::vector<uint8_t> man_used(men.size(), 0);
   size_t next_man = 0;  // men before this index are taken or skipped
   for (size_t k = 0; k < women.size(); ++k) {
     const int age = persons[women[k]].age;
     const double p = age < 20 ? 0.3 : age < 65 ? kCoupleShare : kOlderCoupleShare;
-    std::vector<int32_t> unit = {women[k]};
+    int32_t partner = -1;
     if (!men.empty() && rng.Uniform() < p) {
-      // The man at the same relative age rank, or the next one free.
       // The man at the same relative age rank, or the next one free (ranks only increase).
       const size_t j = std::max(
           next_man, static_cast<size_t>(static_cast<double>(k) / women.size() * men.size()));
       if (j < men.size()) {
         man_used[j] = 1;
-        unit.push_back(men[j]);
+        partner = men[j];
         next_man = j + 1;
       }
     }
-    units.push_back(std::move(unit));
-    unit_woman_age.push_back(age);
+    new_unit(women[k], partner, age);
   }
   for (size_t j = 0; j < men.size(); ++j) {
-    if (!man_used[j]) {
-      units.push_back({men[j]});
-      unit_woman_age.push_back(-1);
-    }
+    if (!man_used[j]) new_unit(men[j], -1, -1);
   }
-  // 4. Older-only units join a working-age unit with probability kOlderCoResidence.
+  // 4. Older-only units join a working-age unit with probability kOlderCoResidence. Units hold
+  // only their founders here, and a unit that receives others is never older-only itself.
+  const int32_t founded = static_cast<int32_t>(founders.size());
   std::vector<int32_t> working;  // units with a member aged 25-64
-  for (int32_t u = 0; u < static_cast<int32_t>(units.size()); ++u) {
-    for (int32_t i : units[u]) {
-      if (persons[i].age >= 25 && persons[i].age < 65) {
+  for (int32_t u = 0; u < founded; ++u) {
+    for (int32_t i : founders[u]) {
+      if (i >= 0 && persons[i].age >= 25 && persons[i].age < 65) {
         working.push_back(u);
         break;
       }
     }
   }
-  std::vector<uint8_t> merged(units.size(), 0);
+  std::vector<uint8_t> merged(founders.size(), 0);
   if (!working.empty()) {
-    for (size_t u = 0; u < units.size(); ++u) {
+    for (int32_t u = 0; u < founded; ++u) {
       bool older_only = true;
-      for (int32_t i : units[u]) older_only = older_only && persons[i].age >= 65;
+      for (int32_t i : founders[u]) older_only = older_only && (i < 0 || persons[i].age >= 65);
       if (older_only && rng.Uniform() < kOlderCoResidence) {
         const int32_t target = working[rng.Below(working.size())];
-        units[target].insert(units[target].end(), units[u].begin(), units[u].end());
-        units[u].clear();
+        for (int32_t i : founders[u]) {
+          if (i >= 0) unit_of[i] = target;
+        }
         merged[u] = 1;
       }
     }
   }
   // 5. Children to a unit whose woman is 15-45 years older (random among those).
   std::vector<std::pair<int, int32_t>> mothers;  // (woman age, unit)
-  for (int32_t u = 0; u < static_cast<int32_t>(units.size()); ++u) {
+  for (int32_t u = 0; u < founded; ++u) {
     if (!merged[u] && unit_woman_age[u] >= 15 && unit_woman_age[u] < 65) {
       mothers.push_back({unit_woman_age[u], u});
     }
@@ -453,31 +467,43 @@ void GenerateStructure(const AgeSexTable& shares, int64_t n, uint64_t seed, int6
     } else if (!working.empty()) {
       target = working[rng.Below(working.size())];
     } else {
-      units.push_back({});
-      merged.push_back(0);
-      unit_woman_age.push_back(-1);
-      target = static_cast<int32_t>(units.size() - 1);
+      target = new_unit(-1, -1, -1);
     }
-    units[target].push_back(c);
+    unit_of[c] = target;
   }
-  // 6. Households.
+  // 6. Households: the non-empty units in order, members oldest first (ties by person index).
+  // Persons are laid out by unit (counting sort), visiting them oldest first.
+  const size_t unit_count = founders.size();
+  std::vector<int32_t> offset(unit_count + 1, 0);
+  for (int32_t i = 0; i < np; ++i) ++offset[static_cast<size_t>(unit_of[i]) + 1];
   int64_t hh_count = 0;
-  for (const auto& u : units) hh_count += u.empty() ? 0 : 1;
+  for (size_t u = 0; u < unit_count; ++u) {
+    hh_count += offset[u + 1] > 0 ? 1 : 0;
+    offset[u + 1] += offset[u];
+  }
+  std::array<int32_t, 257> age_start{};
+  for (const P& q : persons) ++age_start[255 - q.age + 1];  // descending age
+  for (int a = 1; a < 257; ++a) age_start[a] += age_start[a - 1];
+  std::vector<int32_t> by_age_desc(persons.size());
+  for (int32_t i = 0; i < np; ++i) by_age_desc[age_start[255 - persons[i].age]++] = i;
+  std::vector<int32_t> member(persons.size());
+  {
+    std::vector<int32_t> next(offset.begin(), offset.end() - 1);
+    for (int32_t i : by_age_desc) member[next[unit_of[i]]++] = i;
+  }
   pop = Population();
   pop.Reserve(hh_count, n);
   score.clear();
   score.reserve(hh_count);
   int64_t local = 0;
-  for (auto& u : units) {
-    if (u.empty()) continue;
+  for (size_t u = 0; u < unit_count; ++u) {
+    if (offset[u] == offset[u + 1]) continue;
     const int64_t id = b * 100000000LL + (++local);
-    std::sort(u.begin(), u.end(), [&](int32_t x, int32_t y) {
-      return persons[x].age > persons[y].age || (persons[x].age == persons[y].age && x < y);
-    });
     const int32_t h = pop.AddHousehold(id, person_weight, 0);
-    for (int32_t i : u) {
-      const bool dis = rng.Uniform() < DisabilityPrevalence(persons[i].age);
-      pop.AddPerson(h, persons[i].age, persons[i].sex, dis);
+    for (int32_t k = offset[u]; k < offset[u + 1]; ++k) {
+      const P& q = persons[member[k]];
+      const bool dis = rng.Uniform() < DisabilityPrevalence(q.age);
+      pop.AddPerson(h, q.age, q.sex, dis);
     }
     if (urban_share) pop.area[h] = rng.Uniform() < *urban_share ? Area::kUrban : Area::kRural;
     score.push_back(NormalHash(seed, 7, static_cast<uint64_t>(id)));
@@ -619,18 +645,25 @@ int64_t SyntheticSource::chunk_count() const {
 }
 
 Result<Population> SyntheticSource::Chunk(int64_t index) const {
+  if (!cache_enabled_ && index >= 0 && index < chunk_count()) return Generate(index);
+  SPCOOP_ASSIGN_OR_RETURN(std::shared_ptr<const Population> p, SharedChunk(index));
+  return *p;  // a copy the caller may change
+}
+
+Result<std::shared_ptr<const Population>> SyntheticSource::SharedChunk(int64_t index) const {
   if (index < 0 || index >= chunk_count())
     return Err(Status::InvalidArgument("chunk out of range"));
-  if (cache_enabled_) {
-    std::lock_guard<std::mutex> lock(cache_->mutex[index % kCacheLocks]);
-    auto& slot = cache_->blocks[index];
-    if (!slot) {
-      SPCOOP_ASSIGN_OR_RETURN(Population p, Generate(index));
-      slot = std::make_shared<const Population>(std::move(p));
-    }
-    return *slot;
+  if (!cache_enabled_) {
+    SPCOOP_ASSIGN_OR_RETURN(Population p, Generate(index));
+    return std::make_shared<const Population>(std::move(p));
   }
-  return Generate(index);
+  std::lock_guard<std::mutex> lock(cache_->mutex[index % kCacheLocks]);
+  auto& slot = cache_->blocks[index];
+  if (!slot) {
+    SPCOOP_ASSIGN_OR_RETURN(Population p, Generate(index));
+    slot = std::make_shared<const Population>(std::move(p));
+  }
+  return slot;
 }
 
 Result<Population> SyntheticSource::Generate(int64_t index) const {
@@ -775,7 +808,8 @@ Result<std::unique_ptr<SyntheticSource>> MakeSyntheticSource(const ReferenceFigu
                             options.persons, options.seed, options.block_persons);
   AttachProjection(ref, info.year, info);
   // Block 0 fixes the national line (its headcount equals SI_POV_NAHC) and sigma in reports.
-  SPCOOP_ASSIGN_OR_RETURN(Population block0, src->Chunk(0));
+  SPCOOP_ASSIGN_OR_RETURN(std::shared_ptr<const Population> block0_ptr, src->SharedChunk(0));
+  const Population& block0 = *block0_ptr;
   if (!cal.fallback) {
     // Recover sigma/mu of block 0 for the report.
     WeightedDistribution d;

@@ -12,14 +12,16 @@
 //   auto a = RunPartition(source, plan, 0, 2);          // chunks [0, 2)
 //   auto b = RunPartition(source, plan, 2, 4);          // chunks [2, 4), anywhere
 //   auto r = Finish(plan, {std::move(*a), std::move(*b)});
-// Sums and counts merge exactly (up to floating-point summation order, < 1e-12 relative).
+// Every chunk keeps its own accumulators and Finish merges them in chunk order, so results are
+// bit-identical for any thread count and any split into partitions, given in any order (Finish
+// refuses a chunk run twice or left out).
 // Quantile-based indicators (median, relative line, Gini, Palma, S80/S20, RMPG) are exact: each
 // partial keeps one (welfare, weight) pair per household and scenario and Finish sorts the
 // merged pairs; targeting cut-offs and decile cut points are computed exactly in Prepare.
 // Memory: O(chunk) for person data + 16 bytes per household and scenario for the pairs.
 //
 // Determinism: take-up and PMT-error draws come from UniformHash(seed, scheme, household id,
-// member), so results do not depend on threads, chunking or partitioning.
+// member), so they do not depend on threads, chunking or partitioning.
 // Thread safety: Simulate/RunPartition start their own std::threads; Plan is immutable and
 // may be shared.
 #pragma once

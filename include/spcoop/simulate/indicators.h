@@ -30,7 +30,7 @@ namespace spcoop::simulate {
 
 class WeightedDistribution {
  public:
-  void Reserve(size_t n) { items_.reserve(n); }
+  void Reserve(size_t n);
   void Add(double value, double weight) {
     items_.push_back({value, weight});
     sorted_ = false;
@@ -59,11 +59,18 @@ class WeightedDistribution {
     double weight;
   };
   const std::vector<Item>& items() const { return items_; }
-  // After Sort(): number of items with value < cut, and inclusive cumulative weight of the
-  // first i + 1 items (the sums are accumulated in sorted order).
+  // Cumulative sums are kept per segment of kSegment sorted items: the weight and w * y before
+  // each segment, summed segment by segment in order, and within a segment item by item. The
+  // segment size is fixed, so every sum is the same for any number of threads.
+  static constexpr size_t kSegment = 4096;
+  // After Sort(): number of items with value < cut; inclusive cumulative weight and w * y of the
+  // first i + 1 items (O(kSegment)); the first index whose cumulative weight exceeds `target`
+  // (size() when none does; O(log n + kSegment)).
   size_t CountBelow(double cut) const { return IndexBelow(cut); }
-  double CumWeight(size_t i) const { return cum_weight_[i]; }
-  // After Sort(): the sums of Gini(), accumulated in the same pass as the cumulative weights.
+  double CumWeight(size_t i) const;
+  double CumValue(size_t i) const;
+  size_t FirstCumWeightAbove(double target) const;
+  // After Sort(): the sums of Gini(), accumulated with the cumulative weights.
   double gini_a() const { return gini_a_; }
   double gini_b() const { return gini_b_; }
 
@@ -71,8 +78,8 @@ class WeightedDistribution {
   size_t IndexBelow(double cut) const;      // number of items with value < cut
   size_t IndexAtOrBelow(double cut) const;  // number of items with value <= cut
   std::vector<Item> items_;
-  std::vector<double> cum_weight_;  // inclusive cumulative weight
-  std::vector<double> cum_value_;   // inclusive cumulative w * y
+  std::vector<double> segment_weight_;  // weight before segment s; [segments] = total
+  std::vector<double> segment_value_;   // w * y before segment s; [segments] = total
   double total_weight_ = 0;
   double total_value_ = 0;
   double gini_a_ = 0;  // sum w_i y_i C_i

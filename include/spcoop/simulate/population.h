@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -113,6 +114,9 @@ class PopulationSource {
   virtual int64_t chunk_count() const = 0;
   // The chunk at `index` (0 <= index < chunk_count()). Thread-safe and deterministic.
   virtual Result<Population> Chunk(int64_t index) const = 0;
+  // The same chunk, shared and read-only: sources that keep chunks in memory hand them out
+  // without copying (the engine reads chunks this way). The default wraps Chunk().
+  virtual Result<std::shared_ptr<const Population>> SharedChunk(int64_t index) const;
 };
 
 // A population held in memory, cut into chunks of about `chunk_persons` persons (whole

@@ -98,6 +98,8 @@ class SyntheticSource final : public PopulationSource {
   const PopulationInfo& info() const override { return info_; }
   int64_t chunk_count() const override;
   Result<Population> Chunk(int64_t index) const override;
+  // A cached block without a copy (or a freshly generated one when the cache is off).
+  Result<std::shared_ptr<const Population>> SharedChunk(int64_t index) const override;
   const CalibrationReport& calibration() const { return calibration_; }
   const AgeSexTable& age_sex_shares() const { return shares_; }
 
