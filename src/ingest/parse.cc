@@ -377,6 +377,25 @@ RowError MakeError(const std::string& file, int64_t line, int column, std::strin
   return e;
 }
 
+// The element of a row or cell, written in the catalogue's terms so that it can be rendered in
+// any language (RenderRowErrorLocation): "Obs 12", "sheet 'X' row 5", "sheet 'X' cell C5".
+struct Where {
+  std::string code;  // where_obs, where_sheet, where_sheet_row, where_sheet_cell; "" = none
+  MessageArgs args;
+};
+
+void SetWhere(RowError& e, const Where& where) {
+  e.element =
+      where.code.empty() ? std::string() : RenderMessage(where.code, Language::kEn, where.args);
+  e.element_code = where.code;
+  e.element_args = where.args;
+}
+
+Where CellWhere(std::string_view sheet, int column, int64_t row) {
+  return {"where_sheet_cell",
+          {{"sheet", std::string(sheet)}, {"cell", fmt::format("{}{}", ColumnName(column), row)}}};
+}
+
 // Parses one file; holds the state shared by the header and the rows.
 class Parser {
  public:
@@ -416,7 +435,7 @@ class Parser {
   int64_t line_ = 0;
   std::vector<RowError> row_errors_;
   bool xml_ = false;     // the input is SDMX-ML: errors name the element, not a column
-  std::string element_;  // the current row's element in an SDMX-ML message ("Obs 12")
+  Where element_;        // the current row's element: "Obs 12" (SDMX-ML), "sheet 'X' row 5" (XLSX)
   bool xlsx_ = false;    // the input is a workbook: errors name the sheet and cell
   std::vector<std::string> sheet_names_;
   std::string sheet_;
@@ -445,7 +464,7 @@ void Parser::FileError(int column, std::string field, std::string_view value, st
                          std::move(args));
   if (xlsx_) {
     e.column = 0;
-    e.element = sheet_.empty() ? std::string() : fmt::format("sheet '{}'", sheet_);
+    if (!sheet_.empty()) SetWhere(e, {"where_sheet", {{"sheet", sheet_}}});
   }
   AddError(std::move(e));
 }
@@ -657,7 +676,7 @@ void Parser::RowProblem(const std::vector<std::string_view>& fields, Role role,
   RowError& e = row_errors_.emplace_back(
       MakeError(file_, line_, xml_ || xlsx_ ? 0 : c + 1, layout_.names[static_cast<size_t>(c)],
                 Printable(fields[static_cast<size_t>(c)]), code, fix_code, std::move(args)));
-  if (xlsx_) e.element = fmt::format("sheet '{}' cell {}{}", sheet_, ColumnName(c), line_);
+  if (xlsx_) SetWhere(e, CellWhere(sheet_, c, line_));
 }
 
 void Parser::FinishBadRow() {
@@ -665,7 +684,7 @@ void Parser::FinishBadRow() {
   std::stable_sort(row_errors_.begin(), row_errors_.end(),
                    [](const RowError& a, const RowError& b) { return a.column < b.column; });
   for (RowError& e : row_errors_) {
-    if (e.element.empty()) e.element = element_;
+    if (e.element.empty()) SetWhere(e, element_);
     AddError(std::move(e));
   }
 }
@@ -696,7 +715,7 @@ ParsedFile Parser::RunXml() {
       fields[i] = i < row.values.size() ? std::string_view(row.values[i]) : std::string_view();
     }
     line_ = row.line;
-    element_ = fmt::format("Obs {}", row.ordinal);
+    element_ = {"where_obs", {{"obs", std::to_string(row.ordinal)}}};
     ++out_.rows_read;
     row_errors_.clear();
     ValidateRow(fields);
@@ -803,20 +822,19 @@ void Parser::ReadSheet(const XlsxSheet& sheet, size_t /*index*/) {
   for (size_t r = 1; r < sheet.rows.size(); ++r) {
     const XlsxRow& row = sheet.rows[r];
     line_ = row.number;
-    element_ = fmt::format("sheet '{}' row {}", sheet.name, row.number);
+    element_ = {"where_sheet_row", {{"sheet", sheet.name}, {"row", std::to_string(row.number)}}};
     std::fill(fields.begin(), fields.end(), std::string_view());
     bool empty = true;
     row_errors_.clear();
     for (const XlsxCell& c : row.cells) {
       std::string_view text = Trim(c.text);
       if (!text.empty() || c.formula) empty = false;
-      const std::string cell =
-          fmt::format("sheet '{}' cell {}{}", sheet.name, ColumnName(c.column), row.number);
+      const Where cell = CellWhere(sheet.name, c.column, row.number);
       if (static_cast<size_t>(c.column) >= width) {
         if (text.empty()) continue;
         RowError& e = row_errors_.emplace_back(
             MakeError(file_, line_, 0, "", "", "xlsx_cell_no_column", "fix_xlsx_cell_no_column"));
-        e.element = cell;
+        SetWhere(e, cell);
         continue;
       }
       fields[static_cast<size_t>(c.column)] = c.text;
@@ -824,12 +842,12 @@ void Parser::ReadSheet(const XlsxSheet& sheet, size_t /*index*/) {
         RowError& e = row_errors_.emplace_back(
             MakeError(file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
                       "xlsx_formula", "fix_xlsx_formula"));
-        e.element = cell;
+        SetWhere(e, cell);
       } else if (c.date) {
         RowError& e = row_errors_.emplace_back(
             MakeError(file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
                       "xlsx_date", "fix_xlsx_date"));
-        e.element = cell;
+        SetWhere(e, cell);
       }
     }
     if (empty) continue;

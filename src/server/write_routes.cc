@@ -909,7 +909,8 @@ Result<json> HandleUpload(Context& ctx) {
               [](const auto& a, const auto& b) { return a.line < b.line; });
     std::vector<StatusDetail> details;
     for (const ingest::RowError& e : errors) {
-      details.push_back({e.Location(), ingest::RenderRowErrorMessage(e, lang)});
+      details.push_back(
+          {ingest::RenderRowErrorLocation(e, lang), ingest::RenderRowErrorMessage(e, lang)});
     }
     return Err(Status::InvalidArgument(
                    fmt::format("{}: {} problem(s) found; nothing was stored. Fix every row and "

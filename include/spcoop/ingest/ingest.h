@@ -78,8 +78,13 @@ struct RowError {
   std::string fix_code;
   MessageArgs args;
   // SDMX-ML: the element of the row, "Obs 12" (12th <Obs>); XLSX: "sheet 'X' cell C5" or
-  // "sheet 'X' row 5" (line is then the row number and column 0).
+  // "sheet 'X' row 5" (line is then the row number and column 0). In English; element_code and
+  // element_args are its catalogue code ("where_obs", "where_sheet_cell", ...) and arguments,
+  // from which RenderRowErrorLocation() writes it in another language. element_code is empty
+  // when the element is not a phrase (an XLSX part's file name), which then stays as written.
   std::string element;
+  std::string element_code;
+  MessageArgs element_args;
   // "file.csv:12:5: value '150': coverage is outside 0-100. Fix: write a percentage ..."
   // "data.xml:40 (Obs 12): SEX 'X': not a sex code. Fix: ..."
   std::string ToString() const;
