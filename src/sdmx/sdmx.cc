@@ -656,6 +656,12 @@ constexpr size_t kStreamChunk = 64 * 1024;
 // the next batch and returns true, or returns false when there is none (or the store failed).
 using NextBatch = std::function<bool(std::vector<SeriesData>& rows)>;
 
+// The text that closes each SDMX-ML data message; a streamed message whose store failed ends
+// without it (StreamData).
+constexpr std::string_view kGenericDataEnd = "</message:DataSet></message:GenericData>\n";
+constexpr std::string_view kStructureSpecificDataEnd =
+    "</message:DataSet></message:StructureSpecificData>\n";
+
 // Sends `out` through `flush` when it has grown past kStreamChunk. False when sending failed.
 bool MaybeFlush(std::string& out, const Flush* flush) {
   if (flush == nullptr || out.size() < kStreamChunk) return true;
@@ -736,7 +742,7 @@ std::string GenericData(const std::vector<SeriesData>& data, const DataOptions& 
     out += "</generic:Series>";
   }
   }  // batches
-  out += "</message:DataSet></message:GenericData>\n";
+  out += kGenericDataEnd;
   return out;
 }
 
@@ -808,7 +814,7 @@ std::string StructureSpecificData(const std::vector<SeriesData>& data, const Dat
     out += "</Series>";
   }
   }  // batches
-  out += "</message:DataSet></message:StructureSpecificData>\n";
+  out += kStructureSpecificDataEnd;
   return out;
 }
 
@@ -998,11 +1004,26 @@ std::string JsonData(const std::vector<SeriesData>& data, const DataOptions& opt
 
 bool Contains(const std::vector<std::string>& allowed, const std::string& v);  // empty = any
 
+// The comment that ends an SDMX-ML message cut short by a store error: readers that stop at the
+// missing closing tags, and people who read the text, see why. "--" may not appear in a comment.
+std::string IncompleteMarker(const Status& error) {
+  std::string why = error.message();
+  for (size_t pos; (pos = why.find("--")) != std::string::npos;) why.replace(pos, 2, "- -");
+  return fmt::format(
+      "\n<!-- SDMX error {}: this message is incomplete: the database failed while it was sent "
+      "({}). Query again. -->\n",
+      error.code() == StatusCode::kUnavailable ? 503 : 500, Esc(why));
+}
+
 // A data message written while it is sent: the query runs in batches of one series code (the
 // store's order, so the message is the same as built whole), and only the current batch and
 // about 64 KiB of text are held. (Batches of one series and economy held less still, but 744
-// queries made the whole 1.3.1 data set 20 times slower to serve.) The store must stay open until the stream
-// function has run (the server keeps its connection lease with it). 404 when no batch has data.
+// queries made the whole 1.3.1 data set 20 times slower to serve.) The store must stay open until
+// the stream function has run (the server keeps its connection lease with it). 404 when no batch
+// has data. A store error before the first batch with data is an ordinary SDMX error response. One
+// after the headers were sent cannot change the status any more: the message then ends without its
+// closing tags, SDMX-ML with IncompleteMarker(), and the stream function returns false, so
+// the server aborts the chunked body without its last chunk (docs/sdmx.md, "Streaming").
 Response StreamData(Store& store, const Request& r, const KeyFilter& key, const DataOptions& opt,
                     DataFormat f) {
   std::vector<std::string> series;
@@ -1032,12 +1053,16 @@ Response StreamData(Store& store, const Request& r, const KeyFilter& key, const 
   out.stream = [store = &store, batches, first, next, opt, f,
                 prepared = r.prepared](const ChunkSink& sink) mutable {
     bool ok = true;
+    std::optional<Status> failure;
     Flush flush = [&](std::string& piece) { return ok = sink(piece); };
     NextBatch more = [&](std::vector<SeriesData>& rows) {
       rows.clear();
       while (ok && rows.empty() && next < batches->size()) {
         auto batch = QueryData(*store, (*batches)[next++], opt);
-        if (!batch) return ok = false;  // a store error mid-message: cut the message short
+        if (!batch) {  // a store error mid-message: end it as incomplete
+          failure = batch.error();
+          return false;
+        }
         rows = std::move(*batch);
       }
       return !rows.empty();
@@ -1048,7 +1073,16 @@ Response StreamData(Store& store, const Request& r, const KeyFilter& key, const 
             ? StructureSpecificData(*first, opt, prepared, &flush, &more)
             : Csv(*first, opt, &flush, &more);
     first->clear();
-    return ok && sink(rest);
+    if (!ok) return false;
+    if (!failure) return sink(rest);
+    // The writer closed the message after the last good series: take the closing text off again.
+    std::string_view end = f == DataFormat::kGeneric              ? kGenericDataEnd
+                           : f == DataFormat::kStructureSpecific ? kStructureSpecificDataEnd
+                                                                 : std::string_view();
+    if (rest.ends_with(end)) rest.resize(rest.size() - end.size());
+    if (f != DataFormat::kCsv) rest += IncompleteMarker(*failure);
+    sink(rest);
+    return false;
   };
   return out;
 }

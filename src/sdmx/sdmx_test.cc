@@ -3,6 +3,7 @@
 // (testdata/schemas-2.1); expected values come from Store::QueryObservations.
 #include "spcoop/sdmx/sdmx.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -568,6 +569,81 @@ TEST_F(SdmxTest, StreamedDataIsTheSameMessageInPieces) {
   EXPECT_FALSE(none.stream);
   Request json{"data/DF_SP_COV/all/all", {{"format", "jsondata"}}, "", kPrepared, true};
   EXPECT_FALSE(Handle(*store_, json).stream);
+}
+
+// A store that fails after the headers were sent: the first series is read before Handle()
+// returns, then the observations table disappears (renamed from another connection), so the
+// next series' query fails. The message must not look complete: SDMX-ML ends with the error
+// comment and without its closing tags, SDMX-CSV just stops, and the stream reports failure (the
+// server then aborts the chunked body). A failure before the first series is a whole 500.
+TEST(SdmxStreamFailure, AStoreErrorMidMessageLeavesItVisiblyIncomplete) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("spcoop_sdmx_fail_test_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string db = (dir / "spcoop.db").string();
+  {
+    auto store = OpenStore(db);
+    ASSERT_TRUE(store) << store.error().ToString();
+    ASSERT_TRUE((*store)->Migrate().ok());
+    ASSERT_TRUE(ingest::LoadReferenceData(**store, SPCOOP_REFERENCE_DIR));
+  }
+  auto rename = [&](std::string_view from, std::string_view to) {
+    auto other = OpenStore(db);
+    ASSERT_TRUE(other);
+    Status renamed = (*other)->Transact([&](sql::Tx& tx) -> Status {
+      auto done = tx.Exec(fmt::format("ALTER TABLE {} RENAME TO {}", from, to), {});
+      return done ? Status::Ok() : done.error();
+    });
+    ASSERT_TRUE(renamed.ok()) << renamed.ToString();
+  };
+  for (const char* format : {"genericdata", "structurespecificdata", "csv"}) {
+    SCOPED_TRACE(format);
+    auto opened = OpenStore(db);
+    ASSERT_TRUE(opened);
+    Store& store = **opened;
+    Request r{"data/DF_SP_COV/all/all", {{"format", format}}, "", kPrepared, true};
+    Response whole = Handle(store, Request{r.path, r.query, "", kPrepared, false});
+    ASSERT_EQ(whole.status, 200);
+    Response streamed = Handle(store, r);
+    ASSERT_EQ(streamed.status, 200);
+    ASSERT_TRUE(streamed.stream);
+    rename("obs_revision", "obs_revision_away");
+    std::string body;
+    EXPECT_FALSE(streamed.stream([&](std::string_view piece) {
+      body += piece;
+      return true;
+    }));
+    rename("obs_revision_away", "obs_revision");
+    // What was sent is the start of the whole message: the first series (SI_COV_BENFTS) whole.
+    ASSERT_FALSE(body.empty());
+    const bool csv = std::string_view(format) == "csv";
+    const std::string sent = csv ? body : body.substr(0, body.find("\n<!-- SDMX error"));
+    EXPECT_TRUE(whole.body.starts_with(sent));
+    EXPECT_LT(sent.size(), whole.body.size());
+    EXPECT_NE(sent.find("SI_COV_BENFTS"), std::string::npos);
+    EXPECT_EQ(sent.find("SI_COV_CHLD"), std::string::npos);
+    if (!csv) {
+      EXPECT_TRUE(body.ends_with(" Query again. -->\n")) << body.substr(body.size() - 300);
+      EXPECT_NE(body.find("<!-- SDMX error 500: this message is incomplete: the database failed "
+                          "while it was sent ("),
+                std::string::npos);
+      EXPECT_EQ(body.find("</message:DataSet>"), std::string::npos);
+    } else {
+      EXPECT_TRUE(body.ends_with("\n"));  // whole rows only
+    }
+  }
+  // Before the first series the status can still change: a whole SDMX error message.
+  auto opened = OpenStore(db);
+  ASSERT_TRUE(opened);
+  rename("obs_revision", "obs_revision_away");
+  Response failed = Handle(**opened, Request{"data/DF_SP_COV/all/all", {}, "", kPrepared, true});
+  EXPECT_EQ(failed.status, 500);
+  EXPECT_FALSE(failed.stream);
+  EXPECT_NE(failed.body.find("<message:ErrorMessage code=\"500\">"), std::string::npos);
+  rename("obs_revision_away", "obs_revision");
+  opened->reset();
+  fs::remove_all(dir);
 }
 
 }  // namespace

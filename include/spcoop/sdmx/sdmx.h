@@ -69,7 +69,9 @@ struct Response {
   // this writes the message to the sink in pieces of about 64 KiB, querying the store one series
   // code at a time, so neither the whole result nor the whole text is ever held. It
   // uses the Store given to Handle(), which must stay open until it has run; call it once.
-  // Returns false when the sink refused a piece or the store failed (the message is then cut).
+  // Returns false when the sink refused a piece or the store failed. After a store failure the
+  // message ends without its closing tags, SDMX-ML with an "<!-- SDMX error 500: this message is
+  // incomplete ... -->" comment; the server then aborts the chunked body (docs/sdmx.md).
   // Anything else (errors, structures, SDMX-JSON) has a body and no stream.
   std::function<bool(const ChunkSink&)> stream;
 };
