@@ -54,9 +54,10 @@ enum class Role {
   kContingency,
   kIndicator,
   kExtraNote,
-  kArea,      // SDMX REF_AREA: an M49 number or an ISO3 code
-  kFreq,      // SDMX FREQ: must be A
-  kUnitMult,  // SDMX UNIT_MULT: must be 0
+  kArea,           // SDMX REF_AREA: an M49 number or an ISO3 code
+  kFreq,           // SDMX FREQ: must be A
+  kUnitMult,       // SDMX UNIT_MULT: must be 0
+  kReportingType,  // SDMX REPORTING_TYPE, the SDG download's Reporting Type: G, N or R
   kCount,
 };
 constexpr size_t kRoleCount = static_cast<size_t>(Role::kCount);
@@ -100,10 +101,10 @@ std::optional<Role> RoleOf(Format format, std::string_view n) {
       if (n == "nature") return Role::kNature;
       if (n == "source") return Role::kSource;
       if (n == "footnote" || n == "note") return Role::kNote;
+      if (n == "reporting type" || n == "reportingtype") return Role::kReportingType;
       for (std::string_view known :
            {"goal", "target", "indicator", "seriesdescription", "series_description", "time_detail",
-            "timecoverage", "upperbound", "lowerbound", "baseperiod", "geoinfourl", "location",
-            "reporting type"}) {
+            "timecoverage", "upperbound", "lowerbound", "baseperiod", "geoinfourl", "location"}) {
         if (n == known) return Role::kIgnored;
       }
       return std::nullopt;
@@ -124,7 +125,8 @@ std::optional<Role> RoleOf(Format format, std::string_view n) {
     case Format::kSdmxCsv:
     case Format::kSdmxMl:
       // The components of SPP:DSD_SP_COV, and those of the SDG global database's DSD that
-      // spcoop keeps. Other components are read and ignored; REPORTING_TYPE is not part of the key.
+      // spcoop keeps. Other components are read and ignored. REPORTING_TYPE is kept with each
+      // value but is not part of the key.
       if (n == "series") return Role::kSeries;
       if (n == "ref_area") return Role::kArea;
       if (n == "sex") return Role::kSex;
@@ -135,6 +137,7 @@ std::optional<Role> RoleOf(Format format, std::string_view n) {
       if (n == "unit_measure") return Role::kUnit;
       if (n == "unit_mult") return Role::kUnitMult;
       if (n == "freq") return Role::kFreq;
+      if (n == "reporting_type") return Role::kReportingType;
       if (n == "nature") return Role::kNature;
       if (n == "source_detail") return Role::kSource;
       if (n == "comment_obs") return Role::kNote;
@@ -1071,6 +1074,15 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
       RowProblem(fields, Role::kFreq, "freq_not_annual", "fix_freq");
     }
   }
+  std::string reporting_type = "G";  // global, unless the file says otherwise
+  if (layout_.Has(Role::kReportingType)) {
+    std::string v = ToUpper(get(Role::kReportingType));
+    if (v == "G" || v == "N" || v == "R") {
+      reporting_type = v;
+    } else if (!v.empty()) {
+      RowProblem(fields, Role::kReportingType, "reporting_type_unknown", "fix_reporting_type");
+    }
+  }
   if (layout_.Has(Role::kIndicator)) {
     std::string_view v = get(Role::kIndicator);
     if (!v.empty() && !EqualsIgnoreCase(v, kIlostatIndicator)) {
@@ -1132,6 +1144,7 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
   std::string_view source = get(Role::kSource);
   o.attributes.source = source.empty() ? std::string_view(default_source_) : source;
   o.attributes.note = get(Role::kNote);
+  o.attributes.reporting_type = std::move(reporting_type);
   for (int c : layout_.extra_notes) {
     std::string_view note = Trim(fields[static_cast<size_t>(c)]);
     if (note.empty()) continue;

@@ -1369,7 +1369,7 @@ Result<std::vector<SeriesData>> QueryData(Store& store, const KeyFilter& key,
                                           const DataOptions& options) {
   std::vector<SeriesData> out;
   const auto& v = key.values;
-  if (!Contains(v[0], "A") || !Contains(v[1], std::string(kReportingType))) return out;
+  if (!Contains(v[0], "A")) return out;
 
   ObservationFilter filter;
   filter.quantile = "_T";
@@ -1396,14 +1396,30 @@ Result<std::vector<SeriesData>> QueryData(Store& store, const KeyFilter& key,
   if (v[5].size() == 1) filter.age = v[5][0];
 
   SPCOOP_ASSIGN_OR_RETURN(std::vector<Observation> rows, store.QueryObservations(filter));
+  // The store orders rows by key and year; the years of one key may mix reporting types (a
+  // national value beside global ones), each type its own series: the series of the current
+  // store key by type.
+  std::map<std::string, size_t> series_of_type;
+  ObservationKey current;
   for (Observation& o : rows) {
-    if (!Contains(v[4], o.key.sex) || !Contains(v[5], o.key.age)) continue;
+    if (!Contains(v[1], o.attributes.reporting_type) || !Contains(v[4], o.key.sex) ||
+        !Contains(v[5], o.key.age)) {
+      continue;
+    }
     auto m49 = iso3_to_m49.find(o.key.economy);
     if (m49 == iso3_to_m49.end()) continue;
-    std::array<std::string, kKeyDimensions> k = {"A", std::string(kReportingType), o.key.series,
-                                                 m49->second, o.key.sex, o.key.age};
-    if (out.empty() || out.back().key != k) out.push_back({k, {}});
-    out.back().observations.push_back(std::move(o));
+    if (current.series != o.key.series || current.economy != o.key.economy ||
+        current.sex != o.key.sex || current.age != o.key.age) {
+      series_of_type.clear();
+      current = o.key;
+    }
+    auto [it, added] = series_of_type.try_emplace(o.attributes.reporting_type, out.size());
+    if (added) {
+      out.push_back(
+          {{"A", o.attributes.reporting_type, o.key.series, m49->second, o.key.sex, o.key.age},
+           {}});
+    }
+    out[it->second].observations.push_back(std::move(o));
   }
   KeepFirstAndLast(out, options);
   return out;

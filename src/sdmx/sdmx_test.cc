@@ -586,6 +586,49 @@ TEST_F(SdmxTest, StreamedDataIsTheSameMessageInPieces) {
   EXPECT_FALSE(Handle(*store_, json).stream);
 }
 
+// REPORTING_TYPE comes from each stored value: one key with global values for 2018 and 2020 and a
+// national one for 2019 is two series, G (2018, 2020) and N (2019), and the key selects either.
+TEST_F(SdmxTest, ReportingTypeSplitsAKeyIntoGlobalAndNationalSeries) {
+  auto opened = OpenStore(":memory:");
+  ASSERT_TRUE(opened);
+  Store& store = **opened;
+  ASSERT_TRUE(store.Migrate().ok());
+  auto economies = store_->ListEconomies();
+  ASSERT_TRUE(economies);
+  ASSERT_TRUE(store.PutEconomies(*economies).ok());
+  std::vector<Observation> rows;
+  for (auto [year, value, type] :
+       {std::tuple{2018, 10.5, "G"}, std::tuple{2019, 11.25, "N"}, std::tuple{2020, 12.0, "G"}}) {
+    Observation o;
+    o.key = {"SI_COV_BENFTS", "KHM", "_T", "_T", "_T", year};
+    o.value = value;
+    o.attributes.reporting_type = type;
+    rows.push_back(o);
+  }
+  ImportRecord record;
+  record.file_name = "mixed.csv";
+  record.provenance = {"tester", "", "test"};
+  ASSERT_TRUE(store.ApplyImport(record, rows, {}));
+
+  Request all{"data/DF_SP_COV/all/all", {{"format", "csv"}, {"detail", "dataonly"}}, "", kPrepared};
+  Response csv = Handle(store, all);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.body.substr(csv.body.find('\n') + 1),
+            "SPP:DF_SP_COV(1.0),A,G,SI_COV_BENFTS,116,_T,_T,2018,10.5,,,,,\n"
+            "SPP:DF_SP_COV(1.0),A,G,SI_COV_BENFTS,116,_T,_T,2020,12,,,,,\n"
+            "SPP:DF_SP_COV(1.0),A,N,SI_COV_BENFTS,116,_T,_T,2019,11.25,,,,,\n");
+  Response generic = Handle(store, {"data/DF_SP_COV/all/all", {}, "", kPrepared});
+  ASSERT_EQ(generic.status, 200);
+  EXPECT_EQ(Validate(generic.body), "");
+  EXPECT_EQ(Count(generic.body, "<generic:Series>"), 2);
+  Response national =
+      Handle(store, {"data/DF_SP_COV/A.N.SI_COV_BENFTS.116..", {{"format", "csv"}}, "", kPrepared});
+  ASSERT_EQ(national.status, 200);
+  EXPECT_EQ(Count(national.body, "\n"), 2);  // the header and 2019
+  EXPECT_NE(national.body.find(",A,N,SI_COV_BENFTS,116,_T,_T,2019,11.25,"), std::string::npos);
+  EXPECT_EQ(Handle(store, {"data/DF_SP_COV/A.R....", {}, "", kPrepared}).status, 404);
+}
+
 // ------------------------------------------------------------------ national targets
 
 TEST_F(SdmxTest, TargetsFlowHasItsOwnStructure) {

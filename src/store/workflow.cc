@@ -456,6 +456,7 @@ Result<Changeset> PublishChangeset(Store& store, int64_t id, std::string_view ac
     if (c.kind != ChangeKind::kObservation) continue;
     Observation o = c.observation;
     o.state = State::kPublished;
+    o.attributes.reporting_type = "N";  // reported by the country's focal point
     groups[{c.provenance.author, c.provenance.reason}].push_back(std::move(o));
   }
   int group_no = 0;

@@ -116,6 +116,14 @@ data_url <- sprintf("%s/data/SPP,DF_SP_COV,1.0/%s/all/?startPeriod=%d&endPeriod=
                     base, key, start, end)
 compare_data(quiet(as.data.frame(readSDMX(data_url))), "data by URL")
 
+# The national figure with_server.sh imported (REPORTING_TYPE N) is its own series.
+national <- quiet(as.data.frame(readSDMX(paste0(base, "/data/DF_SP_COV/A.N..../all/"))))
+vnm <- api("observations?series=SI_COV_CHLD&economy=VNM&year_from=2024&year_to=2024")
+check(nrow(national) == 1 && all(national$REPORTING_TYPE == "N") &&
+        identical(as.character(national$REF_AREA), "704") && national$obsTime == "2024" &&
+        as.numeric(national$obsValue) == vnm$value[vnm$sex == "_T" & vnm$age == "_T"],
+      "REPORTING_TYPE N: the national figure alone, with the API's value")
+
 target_dsd <- readSDMX(paste0(base, "/datastructure/all/DSD_SP_TGT/latest/?references=children"))
 check(is(target_dsd, "SDMXStructureType") || is(target_dsd, "SDMXDataStructureDefinition"),
       "targets: the DSD with references=children is read as a complete DSD")

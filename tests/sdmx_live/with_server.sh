@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a command against a live `spcoop serve` on loopback: a fresh database with the bundled
-# reference data and two national targets, a server on a free port, the command with the server's base URL
+# reference data, two national targets and one national figure, a server on a free port, the command with the server's base URL
 # (http://127.0.0.1:PORT) as its last argument; then the server is stopped.
 # Usage: with_server.sh SPCOOP_BINARY REFERENCE_DIR COMMAND [ARGS...]
 set -euo pipefail
@@ -28,6 +28,12 @@ trap cleanup EXIT
 "$binary" --db "$dir/spcoop.db" -q target set --economy LAO --series SI_COV_CHLD \
   --baseline-year 2019 --baseline-value 5.25 --target 20 --reason "Child benefit plan" \
   >> "$dir/targets.log"
+# A national figure (REPORTING_TYPE N) beside the global data: Viet Nam's child benefits in 2024.
+printf '%s\n' 'DATAFLOW,FREQ,REPORTING_TYPE,SERIES,REF_AREA,SEX,AGE,TIME_PERIOD,OBS_VALUE,SOURCE_DETAIL' \
+  'SPP:DF_SP_COV(1.0),A,N,SI_COV_CHLD,704,_T,_T,2024,31.5,Viet Nam Social Security' \
+  > "$dir/national.csv"
+"$binary" --db "$dir/spcoop.db" -q import "$dir/national.csv" --reason "national figure" \
+  > "$dir/national.log"
 "$binary" --db "$dir/spcoop.db" serve --host 127.0.0.1 --port 0 --threads 2 --no-log \
   > "$dir/serve.log" 2>&1 &
 server_pid=$!

@@ -35,9 +35,6 @@ inline constexpr std::string_view kDataflowId = "DF_SP_COV";
 inline constexpr std::string_view kDsdId = "DSD_SP_COV";
 inline constexpr std::string_view kVersion = "1.0";
 inline constexpr std::string_view kConceptSchemeId = "CS_SP";
-// REPORTING_TYPE of every observation served today: the reference imports come from the global
-// database and ILOSTAT ("G"). "N" is reserved for national edits (not yet distinguished).
-inline constexpr std::string_view kReportingType = "G";
 inline constexpr std::string_view kTargetsDataflowId = "DF_SP_TGT";
 inline constexpr std::string_view kTargetsDsdId = "DSD_SP_TGT";
 
