@@ -110,7 +110,7 @@ std::vector<StatusDetail> Details(const ParsedFile& parsed, std::string_view fil
   std::vector<StatusDetail> details;
   details.reserve(parsed.errors.size() + 1);
   for (const RowError& e : parsed.errors) {
-    details.push_back({e.Location(), RenderRowErrorMessage(e, lang)});
+    details.push_back({RenderRowErrorLocation(e, lang), RenderRowErrorMessage(e, lang)});
   }
   if (parsed.truncated_errors) {
     details.push_back({std::string(file), RenderMessage("import_errors_truncated", lang,

@@ -312,7 +312,7 @@ TEST_F(IngestTest, TidyDefaultsAndSourcePrecedence) {
 TEST_F(IngestTest, SdgDownloadLayoutWithBracketedColumnsAndM49Codes) {
   // testdata/sdg_download_sample.csv: the SDG global database's download layout (BOM, CRLF,
   // bracketed dimension columns, GeoAreaCode without zero padding); values from
-  // data/reference/sdg_1_3_1_coverage.csv.
+  // data/reference/sdg_1_3_1_coverage.csv, Armenia's men of 2016 marked national.
   ImportRequest request = Request((kTestData / "sdg_download_sample.csv").string());
   auto report = ImportFile(*store_, request);
   ASSERT_TRUE(report) << report.error().ToString();
@@ -340,6 +340,10 @@ TEST_F(IngestTest, SdgDownloadLayoutWithBracketedColumnsAndM49Codes) {
   EXPECT_EQ(arm_f->value, 72.6);
   auto arm_m = Get({"SI_COV_PENSN", "ARM", "M", "_T", "_T", 2016});
   ASSERT_TRUE(arm_m);
+  // [Reporting Type]: G on every row but this one, marked N (national) in the sample.
+  EXPECT_EQ(khm->attributes.reporting_type, "G");
+  EXPECT_EQ(arm_f->attributes.reporting_type, "G");
+  EXPECT_EQ(arm_m->attributes.reporting_type, "N");
   EXPECT_EQ(arm_m->value, 62.3);
   auto khm_65 = Get({"SI_COV_PENSN", "KHM", "_T", "Y_GE65", "_T", 2017});  // [Age] 65+
   ASSERT_TRUE(khm_65);

@@ -108,8 +108,17 @@ std::string RenderRowErrorMessage(const RowError& e, Language lang) {
   return out;
 }
 
+std::string RenderRowErrorLocation(const RowError& e, Language lang) {
+  if (e.element_code.empty() || lang == Language::kEn) return e.Location();
+  RowError plain = e;
+  plain.element.clear();
+  return RenderMessage("frame_where", lang,
+                       {{"location", plain.Location()},
+                        {"element", RenderMessage(e.element_code, lang, e.element_args)}});
+}
+
 std::string RenderRowError(const RowError& e, Language lang) {
-  return e.Location() + ": " + RenderRowErrorMessage(e, lang);
+  return RenderRowErrorLocation(e, lang) + ": " + RenderRowErrorMessage(e, lang);
 }
 
 }  // namespace spcoop::ingest

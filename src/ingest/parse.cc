@@ -54,9 +54,10 @@ enum class Role {
   kContingency,
   kIndicator,
   kExtraNote,
-  kArea,      // SDMX REF_AREA: an M49 number or an ISO3 code
-  kFreq,      // SDMX FREQ: must be A
-  kUnitMult,  // SDMX UNIT_MULT: must be 0
+  kArea,           // SDMX REF_AREA: an M49 number or an ISO3 code
+  kFreq,           // SDMX FREQ: must be A
+  kUnitMult,       // SDMX UNIT_MULT: must be 0
+  kReportingType,  // SDMX REPORTING_TYPE, the SDG download's Reporting Type: G, N or R
   kCount,
 };
 constexpr size_t kRoleCount = static_cast<size_t>(Role::kCount);
@@ -100,10 +101,10 @@ std::optional<Role> RoleOf(Format format, std::string_view n) {
       if (n == "nature") return Role::kNature;
       if (n == "source") return Role::kSource;
       if (n == "footnote" || n == "note") return Role::kNote;
+      if (n == "reporting type" || n == "reportingtype") return Role::kReportingType;
       for (std::string_view known :
            {"goal", "target", "indicator", "seriesdescription", "series_description", "time_detail",
-            "timecoverage", "upperbound", "lowerbound", "baseperiod", "geoinfourl", "location",
-            "reporting type"}) {
+            "timecoverage", "upperbound", "lowerbound", "baseperiod", "geoinfourl", "location"}) {
         if (n == known) return Role::kIgnored;
       }
       return std::nullopt;
@@ -124,7 +125,8 @@ std::optional<Role> RoleOf(Format format, std::string_view n) {
     case Format::kSdmxCsv:
     case Format::kSdmxMl:
       // The components of SPP:DSD_SP_COV, and those of the SDG global database's DSD that
-      // spcoop keeps. Other components are read and ignored; REPORTING_TYPE is not part of the key.
+      // spcoop keeps. Other components are read and ignored. REPORTING_TYPE is kept with each
+      // value but is not part of the key.
       if (n == "series") return Role::kSeries;
       if (n == "ref_area") return Role::kArea;
       if (n == "sex") return Role::kSex;
@@ -135,6 +137,7 @@ std::optional<Role> RoleOf(Format format, std::string_view n) {
       if (n == "unit_measure") return Role::kUnit;
       if (n == "unit_mult") return Role::kUnitMult;
       if (n == "freq") return Role::kFreq;
+      if (n == "reporting_type") return Role::kReportingType;
       if (n == "nature") return Role::kNature;
       if (n == "source_detail") return Role::kSource;
       if (n == "comment_obs") return Role::kNote;
@@ -377,6 +380,25 @@ RowError MakeError(const std::string& file, int64_t line, int column, std::strin
   return e;
 }
 
+// The element of a row or cell, written in the catalogue's terms so that it can be rendered in
+// any language (RenderRowErrorLocation): "Obs 12", "sheet 'X' row 5", "sheet 'X' cell C5".
+struct Where {
+  std::string code;  // where_obs, where_sheet, where_sheet_row, where_sheet_cell; "" = none
+  MessageArgs args;
+};
+
+void SetWhere(RowError& e, const Where& where) {
+  e.element =
+      where.code.empty() ? std::string() : RenderMessage(where.code, Language::kEn, where.args);
+  e.element_code = where.code;
+  e.element_args = where.args;
+}
+
+Where CellWhere(std::string_view sheet, int column, int64_t row) {
+  return {"where_sheet_cell",
+          {{"sheet", std::string(sheet)}, {"cell", fmt::format("{}{}", ColumnName(column), row)}}};
+}
+
 // Parses one file; holds the state shared by the header and the rows.
 class Parser {
  public:
@@ -416,7 +438,7 @@ class Parser {
   int64_t line_ = 0;
   std::vector<RowError> row_errors_;
   bool xml_ = false;     // the input is SDMX-ML: errors name the element, not a column
-  std::string element_;  // the current row's element in an SDMX-ML message ("Obs 12")
+  Where element_;        // the current row's element: "Obs 12" (SDMX-ML), "sheet 'X' row 5" (XLSX)
   bool xlsx_ = false;    // the input is a workbook: errors name the sheet and cell
   std::vector<std::string> sheet_names_;
   std::string sheet_;
@@ -445,7 +467,7 @@ void Parser::FileError(int column, std::string field, std::string_view value, st
                          std::move(args));
   if (xlsx_) {
     e.column = 0;
-    e.element = sheet_.empty() ? std::string() : fmt::format("sheet '{}'", sheet_);
+    if (!sheet_.empty()) SetWhere(e, {"where_sheet", {{"sheet", sheet_}}});
   }
   AddError(std::move(e));
 }
@@ -657,7 +679,7 @@ void Parser::RowProblem(const std::vector<std::string_view>& fields, Role role,
   RowError& e = row_errors_.emplace_back(
       MakeError(file_, line_, xml_ || xlsx_ ? 0 : c + 1, layout_.names[static_cast<size_t>(c)],
                 Printable(fields[static_cast<size_t>(c)]), code, fix_code, std::move(args)));
-  if (xlsx_) e.element = fmt::format("sheet '{}' cell {}{}", sheet_, ColumnName(c), line_);
+  if (xlsx_) SetWhere(e, CellWhere(sheet_, c, line_));
 }
 
 void Parser::FinishBadRow() {
@@ -665,7 +687,7 @@ void Parser::FinishBadRow() {
   std::stable_sort(row_errors_.begin(), row_errors_.end(),
                    [](const RowError& a, const RowError& b) { return a.column < b.column; });
   for (RowError& e : row_errors_) {
-    if (e.element.empty()) e.element = element_;
+    if (e.element.empty()) SetWhere(e, element_);
     AddError(std::move(e));
   }
 }
@@ -696,7 +718,7 @@ ParsedFile Parser::RunXml() {
       fields[i] = i < row.values.size() ? std::string_view(row.values[i]) : std::string_view();
     }
     line_ = row.line;
-    element_ = fmt::format("Obs {}", row.ordinal);
+    element_ = {"where_obs", {{"obs", std::to_string(row.ordinal)}}};
     ++out_.rows_read;
     row_errors_.clear();
     ValidateRow(fields);
@@ -803,20 +825,19 @@ void Parser::ReadSheet(const XlsxSheet& sheet, size_t /*index*/) {
   for (size_t r = 1; r < sheet.rows.size(); ++r) {
     const XlsxRow& row = sheet.rows[r];
     line_ = row.number;
-    element_ = fmt::format("sheet '{}' row {}", sheet.name, row.number);
+    element_ = {"where_sheet_row", {{"sheet", sheet.name}, {"row", std::to_string(row.number)}}};
     std::fill(fields.begin(), fields.end(), std::string_view());
     bool empty = true;
     row_errors_.clear();
     for (const XlsxCell& c : row.cells) {
       std::string_view text = Trim(c.text);
       if (!text.empty() || c.formula) empty = false;
-      const std::string cell =
-          fmt::format("sheet '{}' cell {}{}", sheet.name, ColumnName(c.column), row.number);
+      const Where cell = CellWhere(sheet.name, c.column, row.number);
       if (static_cast<size_t>(c.column) >= width) {
         if (text.empty()) continue;
         RowError& e = row_errors_.emplace_back(
             MakeError(file_, line_, 0, "", "", "xlsx_cell_no_column", "fix_xlsx_cell_no_column"));
-        e.element = cell;
+        SetWhere(e, cell);
         continue;
       }
       fields[static_cast<size_t>(c.column)] = c.text;
@@ -824,12 +845,12 @@ void Parser::ReadSheet(const XlsxSheet& sheet, size_t /*index*/) {
         RowError& e = row_errors_.emplace_back(
             MakeError(file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
                       "xlsx_formula", "fix_xlsx_formula"));
-        e.element = cell;
+        SetWhere(e, cell);
       } else if (c.date) {
         RowError& e = row_errors_.emplace_back(
             MakeError(file_, line_, 0, names[static_cast<size_t>(c.column)], Printable(c.text),
                       "xlsx_date", "fix_xlsx_date"));
-        e.element = cell;
+        SetWhere(e, cell);
       }
     }
     if (empty) continue;
@@ -1053,6 +1074,15 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
       RowProblem(fields, Role::kFreq, "freq_not_annual", "fix_freq");
     }
   }
+  std::string reporting_type = "G";  // global, unless the file says otherwise
+  if (layout_.Has(Role::kReportingType)) {
+    std::string v = ToUpper(get(Role::kReportingType));
+    if (v == "G" || v == "N" || v == "R") {
+      reporting_type = v;
+    } else if (!v.empty()) {
+      RowProblem(fields, Role::kReportingType, "reporting_type_unknown", "fix_reporting_type");
+    }
+  }
   if (layout_.Has(Role::kIndicator)) {
     std::string_view v = get(Role::kIndicator);
     if (!v.empty() && !EqualsIgnoreCase(v, kIlostatIndicator)) {
@@ -1114,6 +1144,7 @@ void Parser::ValidateRow(const std::vector<std::string_view>& fields) {
   std::string_view source = get(Role::kSource);
   o.attributes.source = source.empty() ? std::string_view(default_source_) : source;
   o.attributes.note = get(Role::kNote);
+  o.attributes.reporting_type = std::move(reporting_type);
   for (int c : layout_.extra_notes) {
     std::string_view note = Trim(fields[static_cast<size_t>(c)]);
     if (note.empty()) continue;

@@ -31,13 +31,6 @@ constexpr std::string_view kNsGeneric =
     "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic";
 constexpr std::string_view kNsStructureSpecific =
     "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific";
-constexpr std::string_view kSsNamespace =
-    "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:"
-    "TIME_PERIOD";
-// The flat layout (dimensionAtObservation=AllDimensions): <Obs> directly in the data set.
-constexpr std::string_view kSsNamespaceFlat =
-    "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:"
-    "AllDimensions";
 constexpr std::array<std::string_view, kLanguageCount> kLangs = {"en", "zh", "ru", "fr"};
 
 // ------------------------------------------------------------------ text helpers
@@ -149,13 +142,81 @@ const std::vector<Concept>& Concepts() {
       {"TIME_PERIOD", N("Time period", "时间段", "Период времени", "Période")},
       {"OBS_VALUE", N("Observation value", "观测值", "Значение наблюдения", "Valeur observée")},
       {"UNIT_MEASURE", N("Unit of measure", "计量单位", "Единица измерения", "Unité de mesure")},
-      {"UNIT_MULT", N("Unit multiplier", "单位乘数", "Множитель единицы", "Multiplicateur d'unité")},
+      {"UNIT_MULT",
+       N("Unit multiplier", "单位乘数", "Множитель единицы", "Multiplicateur d'unité")},
       {"OBS_STATUS",
        N("Observation status", "观测状态", "Статус наблюдения", "Statut de l'observation")},
       {"NATURE", N("Nature of data", "数据性质", "Характер данных", "Nature des données")},
-      {"SOURCE_DETAIL", N("Source details", "来源详情", "Сведения об источнике", "Détails de la source")},
+      {"SOURCE_DETAIL",
+       N("Source details", "来源详情", "Сведения об источнике", "Détails de la source")},
+      {"TARGET_TYPE", N("Target type", "目标类型", "Тип целевого показателя", "Type de cible")},
   };
   return kConcepts;
+}
+
+// ------------------------------------------------------------------ dataflows
+
+// A dataflow with its data structure: six key dimensions, TIME_PERIOD, the series attributes
+// UNIT_MEASURE and UNIT_MULT, its observation attributes, and OBS_VALUE.
+struct Flow {
+  std::string_view id;   // the dataflow
+  std::string_view dsd;  // its data structure
+  Names name;
+  std::array<std::string_view, kKeyDimensions> dimensions;
+  std::array<std::string_view, kKeyDimensions> codelists;  // of each dimension
+  // Observation attributes in order: id and codelist ("" = text of up to 1000 characters).
+  std::vector<std::pair<std::string_view, std::string_view>> attributes;
+};
+
+const Flow& CoverageFlow() {
+  static const Flow kFlow{
+      kDataflowId,
+      kDsdId,
+      N("Social protection coverage (SDG 1.3.1)", "社会保护覆盖率（可持续发展目标1.3.1）",
+        "Охват социальной защитой (ЦУР 1.3.1)", "Couverture de la protection sociale (ODD 1.3.1)"),
+      kDimensionIds,
+      {"CL_FREQ", "CL_REPORTING_TYPE", "CL_SERIES", "CL_AREA", "CL_SEX", "CL_AGE"},
+      {{"OBS_STATUS", "CL_OBS_STATUS"}, {"NATURE", "CL_NATURE"}, {"SOURCE_DETAIL", ""}}};
+  return kFlow;
+}
+
+// National targets: one series per target and kind, whose one observation is the kind's year
+// (baseline year, 2025, 2030) and value. The kind is a dimension, not an attribute, because a
+// baseline may be of 2025, the interim target's year.
+const Flow& TargetsFlow() {
+  static const Flow kFlow{kTargetsDataflowId,
+                          kTargetsDsdId,
+                          N("National social protection coverage targets (SDG 1.3.1)",
+                            "国家社会保护覆盖率目标（可持续发展目标1.3.1）",
+                            "Национальные целевые показатели охвата социальной защитой (ЦУР 1.3.1)",
+                            "Cibles nationales de couverture de la protection sociale (ODD 1.3.1)"),
+                          kTargetDimensionIds,
+                          {"CL_FREQ", "CL_SERIES", "CL_AREA", "CL_SEX", "CL_AGE", "CL_TARGET_TYPE"},
+                          {{"SOURCE_DETAIL", ""}}};
+  return kFlow;
+}
+
+const std::array<const Flow*, 2>& Flows() {
+  static const std::array<const Flow*, 2> kFlows = {&CoverageFlow(), &TargetsFlow()};
+  return kFlows;
+}
+
+// The codelists a data structure uses: its dimensions', the units' and its attributes'.
+std::set<std::string> CodelistsOf(const Flow& f) {
+  std::set<std::string> out(f.codelists.begin(), f.codelists.end());
+  out.insert("CL_UNIT_MEASURE");
+  out.insert("CL_UNIT_MULT");
+  for (const auto& [id, codelist] : f.attributes) {
+    if (!codelist.empty()) out.insert(std::string(codelist));
+  }
+  return out;
+}
+
+// The StructureSpecificData namespace of a data structure, time series or flat (AllDimensions).
+std::string SsNamespace(const Flow& f, bool flat) {
+  return fmt::format(
+      "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={}:{}({}):ObsLevelDim:{}", kAgency,
+      f.dsd, kVersion, flat ? "AllDimensions" : "TIME_PERIOD");
 }
 
 Names AgeName(std::string_view code) {
@@ -252,9 +313,13 @@ Result<Structures> BuildStructures(Store& store) {
   std::vector<std::string> ages = BaseAges();
   {
     SPCOOP_ASSIGN_OR_RETURN(std::vector<Observation> all, store.QueryObservations({}));
+    SPCOOP_ASSIGN_OR_RETURN(std::vector<Target> targets, store.ListTargets({}));
     std::set<std::string> seen(ages.begin(), ages.end());
     for (const Observation& o : all) {
       if (seen.insert(o.key.age).second) ages.push_back(o.key.age);
+    }
+    for (const Target& t : targets) {
+      if (seen.insert(t.key.age).second) ages.push_back(t.key.age);
     }
   }
   Codelist age{"CL_AGE", N("Age group", "年龄组", "Возрастная группа", "Groupe d'âge"), {}};
@@ -276,6 +341,14 @@ Result<Structures> BuildStructures(Store& store) {
   s.codelists.push_back({"CL_NATURE",
                          N("Nature of data", "数据性质", "Характер данных", "Nature des données"),
                          NatureCodes()});
+  s.codelists.push_back(
+      {"CL_TARGET_TYPE",
+       N("Target type", "目标类型", "Тип целевого показателя", "Type de cible"),
+       {{"BASELINE", N("Baseline", "基线", "Базовый уровень", "Niveau de référence")},
+        {"INTERIM", N("Interim target (2025)", "中期目标（2025年）",
+                      "Промежуточный целевой показатель (2025 год)", "Cible intermédiaire (2025)")},
+        {"TARGET",
+         N("Target (2030)", "目标（2030年）", "Целевой показатель (2030 год)", "Cible (2030)")}}});
   return s;
 }
 
@@ -296,26 +369,27 @@ std::string StructureHeader(std::string_view id, const std::string& prepared) {
       kNsMessage, kNsStructure, kNsCommon, id, Esc(NowOr(prepared)), kAgency);
 }
 
-void AppendDataflows(std::string& out) {
+void AppendDataflows(std::string& out, const std::vector<const Flow*>& flows) {
   out += "<str:Dataflows>";
-  out += fmt::format(
-      "<str:Dataflow id=\"{0}\" agencyID=\"{1}\" version=\"{2}\" isFinal=\"true\" "
-      "urn=\"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow={1}:{0}({2})\">",
-      kDataflowId, kAgency, kVersion);
-  AppendNames(out, N("Social protection coverage (SDG 1.3.1)",
-                     "社会保护覆盖率（可持续发展目标1.3.1）",
-                     "Охват социальной защитой (ЦУР 1.3.1)",
-                     "Couverture de la protection sociale (ODD 1.3.1)"));
-  out += fmt::format(
-      "<str:Structure><Ref id=\"{}\" version=\"{}\" agencyID=\"{}\" package=\"datastructure\" "
-      "class=\"DataStructure\"/></str:Structure></str:Dataflow></str:Dataflows>",
-      kDsdId, kVersion, kAgency);
+  for (const Flow* f : flows) {
+    out += fmt::format(
+        "<str:Dataflow id=\"{0}\" agencyID=\"{1}\" version=\"{2}\" isFinal=\"true\" "
+        "urn=\"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow={1}:{0}({2})\">",
+        f->id, kAgency, kVersion);
+    AppendNames(out, f->name);
+    out += fmt::format(
+        "<str:Structure><Ref id=\"{}\" version=\"{}\" agencyID=\"{}\" package=\"datastructure\" "
+        "class=\"DataStructure\"/></str:Structure></str:Dataflow>",
+        f->dsd, kVersion, kAgency);
+  }
+  out += "</str:Dataflows>";
 }
 
-void AppendCodelists(std::string& out, const Structures& s, std::string_view only) {
+// The codelists named in `only` (all of them when it is empty).
+void AppendCodelists(std::string& out, const Structures& s, const std::set<std::string>& only) {
   out += "<str:Codelists>";
   for (const Codelist& cl : s.codelists) {
-    if (!only.empty() && cl.id != only) continue;
+    if (!only.empty() && !only.contains(cl.id)) continue;
     out += fmt::format(
         "<str:Codelist id=\"{0}\" agencyID=\"{1}\" version=\"{2}\" isFinal=\"true\" "
         "urn=\"urn:sdmx:org.sdmx.infomodel.codelist.Codelist={1}:{0}({2})\">",
@@ -367,24 +441,18 @@ std::string Enumeration(std::string_view codelist) {
       codelist, kVersion, kAgency);
 }
 
-constexpr std::array<std::string_view, kKeyDimensions> kDimensionCodelists = {
-    "CL_FREQ", "CL_REPORTING_TYPE", "CL_SERIES", "CL_AREA", "CL_SEX", "CL_AGE"};
-
-void AppendDsd(std::string& out) {
+void AppendDsd(std::string& out, const Flow& f) {
   out += fmt::format(
-      "<str:DataStructures><str:DataStructure id=\"{0}\" agencyID=\"{1}\" version=\"{2}\" "
+      "<str:DataStructure id=\"{0}\" agencyID=\"{1}\" version=\"{2}\" "
       "isFinal=\"true\" urn=\"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={1}:{0}({2})"
       "\">",
-      kDsdId, kAgency, kVersion);
-  AppendNames(out, N("Social protection coverage (SDG 1.3.1)",
-                     "社会保护覆盖率（可持续发展目标1.3.1）",
-                     "Охват социальной защитой (ЦУР 1.3.1)",
-                     "Couverture de la protection sociale (ODD 1.3.1)"));
+      f.dsd, kAgency, kVersion);
+  AppendNames(out, f.name);
   out += "<str:DataStructureComponents><str:DimensionList id=\"DimensionDescriptor\">";
   for (int i = 0; i < kKeyDimensions; ++i) {
-    out += fmt::format("<str:Dimension id=\"{}\" position=\"{}\">", kDimensionIds[i], i + 1);
-    out += ConceptRef(kDimensionIds[i]);
-    out += Enumeration(kDimensionCodelists[i]);
+    out += fmt::format("<str:Dimension id=\"{}\" position=\"{}\">", f.dimensions[i], i + 1);
+    out += ConceptRef(f.dimensions[i]);
+    out += Enumeration(f.codelists[i]);
     out += "</str:Dimension>";
   }
   out += fmt::format("<str:TimeDimension id=\"TIME_PERIOD\" position=\"{}\">", kKeyDimensions + 1);
@@ -398,7 +466,7 @@ void AppendDsd(std::string& out) {
     out += ConceptRef(id);
     out += Enumeration(codelist);
     out += "<str:AttributeRelationship>";
-    for (std::string_view dim : kDimensionIds) {
+    for (std::string_view dim : f.dimensions) {
       out += fmt::format("<str:Dimension><Ref id=\"{}\"/></str:Dimension>", dim);
     }
     out += "</str:AttributeRelationship></str:Attribute>";
@@ -419,16 +487,13 @@ void AppendDsd(std::string& out) {
         "<str:AttributeRelationship><str:PrimaryMeasure><Ref id=\"OBS_VALUE\"/>"
         "</str:PrimaryMeasure></str:AttributeRelationship></str:Attribute>";
   };
-  obs_attribute("OBS_STATUS", "CL_OBS_STATUS");
-  obs_attribute("NATURE", "CL_NATURE");
-  obs_attribute("SOURCE_DETAIL", "");
+  for (const auto& [id, codelist] : f.attributes) obs_attribute(id, codelist);
   out += "</str:AttributeList><str:MeasureList id=\"MeasureDescriptor\">";
   out += "<str:PrimaryMeasure id=\"OBS_VALUE\">";
   out += ConceptRef("OBS_VALUE");
   out +=
       "<str:LocalRepresentation><str:TextFormat textType=\"Double\"/></str:LocalRepresentation>"
-      "</str:PrimaryMeasure></str:MeasureList></str:DataStructureComponents></str:DataStructure>"
-      "</str:DataStructures>";
+      "</str:PrimaryMeasure></str:MeasureList></str:DataStructureComponents></str:DataStructure>";
 }
 
 // ------------------------------------------------------------------ responses
@@ -559,18 +624,28 @@ Response HandleStructure(Store& store, const Request& r, const std::vector<std::
   }
 
   bool flows = false, dsd = false, codelists = false, concepts = false;
-  std::string only_codelist;
+  // The flows whose dataflow or data structure is asked for (or referenced), and the codelists.
+  std::vector<const Flow*> selected;
+  std::set<std::string> only_codelists;
   const bool children = references == "children" || references == "descendants" ||
                         references == "all";
+  if (resource == "dataflow" || resource == "datastructure") {
+    for (const Flow* f : Flows()) {
+      if (id == "all" || id == (resource == "dataflow" ? f->id : f->dsd)) selected.push_back(f);
+    }
+    if (selected.empty()) {
+      return NoResults(fmt::format(
+          "no {} {}; this service has {}", resource, id,
+          resource == "dataflow" ? "DF_SP_COV and DF_SP_TGT" : "DSD_SP_COV and DSD_SP_TGT"));
+    }
+  }
   if (resource == "dataflow") {
-    if (id != "all" && id != kDataflowId) return NoResults("no dataflow " + id);
     flows = true;
     dsd = children || references == "datastructure";
     codelists = references == "descendants" || references == "all" || references == "codelist";
     concepts =
         references == "descendants" || references == "all" || references == "conceptscheme";
   } else if (resource == "datastructure") {
-    if (id != "all" && id != kDsdId) return NoResults("no data structure " + id);
     dsd = true;
     codelists = children || references == "codelist";
     concepts = children || references == "conceptscheme";
@@ -578,25 +653,33 @@ Response HandleStructure(Store& store, const Request& r, const std::vector<std::
             references == "all" || references == "dataflow";
   } else if (resource == "codelist") {
     codelists = true;
-    if (id != "all") only_codelist = id;
+    if (id != "all") only_codelists.insert(id);
   } else if (resource == "conceptscheme") {
     if (id != "all" && id != kConceptSchemeId) return NoResults("no concept scheme " + id);
     concepts = true;
   }
+  // Referenced codelists are those of the selected data structures.
+  for (const Flow* f : selected) {
+    for (const std::string& cl : CodelistsOf(*f)) only_codelists.insert(cl);
+  }
 
   auto structures = BuildStructures(store);
   if (!structures) return StoreError(structures.error());
-  if (!only_codelist.empty()) {
+  if (resource == "codelist" && id != "all") {
     bool found = std::any_of(structures->codelists.begin(), structures->codelists.end(),
-                             [&](const Codelist& c) { return c.id == only_codelist; });
-    if (!found) return NoResults("no codelist " + only_codelist);
+                             [&](const Codelist& c) { return c.id == id; });
+    if (!found) return NoResults("no codelist " + id);
   }
   std::string out = StructureHeader("STR_" + std::string(kAgency), r.prepared);
   // The order of StructuresType: Dataflows, Codelists, Concepts, DataStructures.
-  if (flows) AppendDataflows(out);
-  if (codelists) AppendCodelists(out, *structures, only_codelist);
+  if (flows) AppendDataflows(out, selected);
+  if (codelists) AppendCodelists(out, *structures, only_codelists);
   if (concepts) AppendConcepts(out);
-  if (dsd) AppendDsd(out);
+  if (dsd) {
+    out += "<str:DataStructures>";
+    for (const Flow* f : selected) AppendDsd(out, *f);
+    out += "</str:DataStructures>";
+  }
   out += "</mes:Structures></mes:Structure>\n";
   return {200, std::string(kStructureType), std::move(out)};
 }
@@ -617,33 +700,36 @@ struct ObsAttr {
   std::string value;
 };
 
-std::vector<ObsAttr> ObsAttributes(const Observation& o) {
+// The observation attributes of the flow that `o` has a value for, in the flow's order.
+std::vector<ObsAttr> ObsAttributes(const Flow& f, const Observation& o) {
   std::vector<ObsAttr> out;
-  out.push_back({"OBS_STATUS", ObsStatus(o.attributes.nature)});
-  if (IsNatureCode(o.attributes.nature)) out.push_back({"NATURE", o.attributes.nature});
-  if (!o.attributes.source.empty()) {
-    out.push_back({"SOURCE_DETAIL", o.attributes.source.substr(0, 1000)});
+  for (const auto& [id, codelist] : f.attributes) {
+    if (id == "OBS_STATUS") {
+      out.push_back({id, ObsStatus(o.attributes.nature)});
+    } else if (id == "NATURE" && IsNatureCode(o.attributes.nature)) {
+      out.push_back({id, o.attributes.nature});
+    } else if (id == "SOURCE_DETAIL" && !o.attributes.source.empty()) {
+      out.push_back({id, o.attributes.source.substr(0, 1000)});
+    }
   }
   return out;
 }
 
-std::string DataHeader(std::string_view root, std::string_view extra_ns, bool flat,
+std::string DataHeader(const Flow& f, std::string_view root, std::string_view extra_ns, bool flat,
                        bool structure_specific, const std::string& prepared) {
   std::string out = fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<message:{} xmlns:message=\"{}\" "
       "xmlns:common=\"{}\" {}>"
       "<message:Header><message:ID>DATA_{}</message:ID><message:Test>false</message:Test>"
       "<message:Prepared>{}</message:Prepared><message:Sender id=\"{}\"/>",
-      root, kNsMessage, kNsCommon, extra_ns, kDataflowId, Esc(NowOr(prepared)), kAgency);
-  out += fmt::format("<message:Structure structureID=\"{}\" dimensionAtObservation=\"{}\"", kDsdId,
+      root, kNsMessage, kNsCommon, extra_ns, f.id, Esc(NowOr(prepared)), kAgency);
+  out += fmt::format("<message:Structure structureID=\"{}\" dimensionAtObservation=\"{}\"", f.dsd,
                      flat ? "AllDimensions" : "TIME_PERIOD");
-  if (structure_specific) {
-    out += fmt::format(" namespace=\"{}\"", flat ? kSsNamespaceFlat : kSsNamespace);
-  }
+  if (structure_specific) out += fmt::format(" namespace=\"{}\"", SsNamespace(f, flat));
   out += fmt::format(
       "><common:Structure><Ref agencyID=\"{}\" id=\"{}\" version=\"{}\"/></common:Structure>"
       "</message:Structure></message:Header>",
-      kAgency, kDsdId, kVersion);
+      kAgency, f.dsd, kVersion);
   return out;
 }
 
@@ -656,6 +742,12 @@ constexpr size_t kStreamChunk = 64 * 1024;
 // the next batch and returns true, or returns false when there is none (or the store failed).
 using NextBatch = std::function<bool(std::vector<SeriesData>& rows)>;
 
+// The text that closes each SDMX-ML data message; a streamed message whose store failed ends
+// without it (StreamData).
+constexpr std::string_view kGenericDataEnd = "</message:DataSet></message:GenericData>\n";
+constexpr std::string_view kStructureSpecificDataEnd =
+    "</message:DataSet></message:StructureSpecificData>\n";
+
 // Sends `out` through `flush` when it has grown past kStreamChunk. False when sending failed.
 bool MaybeFlush(std::string& out, const Flush* flush) {
   if (flush == nullptr || out.size() < kStreamChunk) return true;
@@ -664,16 +756,16 @@ bool MaybeFlush(std::string& out, const Flush* flush) {
   return true;
 }
 
-std::string GenericData(const std::vector<SeriesData>& data, const DataOptions& opt,
+std::string GenericData(const Flow& f, const std::vector<SeriesData>& data, const DataOptions& opt,
                         const std::string& prepared, const Flush* flush = nullptr,
-    const NextBatch* next = nullptr) {
+                        const NextBatch* next = nullptr) {
   using D = DataOptions::Detail;
   const bool attrs = opt.detail == D::kFull || opt.detail == D::kNoData;
   const bool obs_attrs = opt.detail == D::kFull;
   const bool with_obs = opt.detail == D::kFull || opt.detail == D::kDataOnly;
-  std::string out = DataHeader("GenericData", fmt::format("xmlns:generic=\"{}\"", kNsGeneric),
+  std::string out = DataHeader(f, "GenericData", fmt::format("xmlns:generic=\"{}\"", kNsGeneric),
                                opt.flat, false, prepared);
-  out += fmt::format("<message:DataSet structureRef=\"{}\" action=\"Information\">", kDsdId);
+  out += fmt::format("<message:DataSet structureRef=\"{}\" action=\"Information\">", f.dsd);
   auto series_attrs = [&](const Observation* o) {
     out += fmt::format(
         "<generic:Value id=\"UNIT_MEASURE\" value=\"{}\"/><generic:Value id=\"UNIT_MULT\" "
@@ -689,7 +781,7 @@ std::string GenericData(const std::vector<SeriesData>& data, const DataOptions& 
       for (const Observation& o : s.observations) {
         out += "<generic:Obs><generic:ObsKey>";
         for (int i = 0; i < kKeyDimensions; ++i) {
-          out += fmt::format("<generic:Value id=\"{}\" value=\"{}\"/>", kDimensionIds[i],
+          out += fmt::format("<generic:Value id=\"{}\" value=\"{}\"/>", f.dimensions[i],
                              Esc(s.key[i]));
         }
         out += fmt::format("<generic:Value id=\"TIME_PERIOD\" value=\"{}\"/></generic:ObsKey>",
@@ -698,7 +790,7 @@ std::string GenericData(const std::vector<SeriesData>& data, const DataOptions& 
         if (obs_attrs) {
           out += "<generic:Attributes>";
           series_attrs(&o);
-          for (const ObsAttr& a : ObsAttributes(o)) {
+          for (const ObsAttr& a : ObsAttributes(f, o)) {
             out += fmt::format("<generic:Value id=\"{}\" value=\"{}\"/>", a.id, Esc(a.value));
           }
           out += "</generic:Attributes>";
@@ -709,8 +801,7 @@ std::string GenericData(const std::vector<SeriesData>& data, const DataOptions& 
     }
     out += "<generic:Series><generic:SeriesKey>";
     for (int i = 0; i < kKeyDimensions; ++i) {
-      out += fmt::format("<generic:Value id=\"{}\" value=\"{}\"/>", kDimensionIds[i],
-                         Esc(s.key[i]));
+      out += fmt::format("<generic:Value id=\"{}\" value=\"{}\"/>", f.dimensions[i], Esc(s.key[i]));
     }
     out += "</generic:SeriesKey>";
     if (attrs) {
@@ -725,7 +816,7 @@ std::string GenericData(const std::vector<SeriesData>& data, const DataOptions& 
             o.key.year, FormatValue(o.value));
         if (obs_attrs) {
           out += "<generic:Attributes>";
-          for (const ObsAttr& a : ObsAttributes(o)) {
+          for (const ObsAttr& a : ObsAttributes(f, o)) {
             out += fmt::format("<generic:Value id=\"{}\" value=\"{}\"/>", a.id, Esc(a.value));
           }
           out += "</generic:Attributes>";
@@ -736,27 +827,27 @@ std::string GenericData(const std::vector<SeriesData>& data, const DataOptions& 
     out += "</generic:Series>";
   }
   }  // batches
-  out += "</message:DataSet></message:GenericData>\n";
+  out += kGenericDataEnd;
   return out;
 }
 
-std::string StructureSpecificData(const std::vector<SeriesData>& data, const DataOptions& opt,
-                                  const std::string& prepared, const Flush* flush = nullptr,
-    const NextBatch* next = nullptr) {
+std::string StructureSpecificData(const Flow& f, const std::vector<SeriesData>& data,
+                                  const DataOptions& opt, const std::string& prepared,
+                                  const Flush* flush = nullptr, const NextBatch* next = nullptr) {
   using D = DataOptions::Detail;
   const bool attrs = opt.detail == D::kFull || opt.detail == D::kNoData;
   const bool obs_attrs = opt.detail == D::kFull;
   const bool with_obs = opt.detail == D::kFull || opt.detail == D::kDataOnly;
-  std::string out = DataHeader(
-      "StructureSpecificData",
-      fmt::format("xmlns:ss=\"{}\" xmlns:ns1=\"{}\" "
-                  "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"",
-                  kNsStructureSpecific, opt.flat ? kSsNamespaceFlat : kSsNamespace),
-      opt.flat, true, prepared);
+  std::string out =
+      DataHeader(f, "StructureSpecificData",
+                 fmt::format("xmlns:ss=\"{}\" xmlns:ns1=\"{}\" "
+                             "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"",
+                             kNsStructureSpecific, SsNamespace(f, opt.flat)),
+                 opt.flat, true, prepared);
   out += fmt::format(
       "<message:DataSet ss:structureRef=\"{}\" ss:dataScope=\"DataStructure\" "
       "ss:action=\"Information\" xsi:type=\"ns1:DataSetType\">",
-      kDsdId);
+      f.dsd);
   std::vector<SeriesData> more;
   for (const std::vector<SeriesData>* batch = &data; batch != nullptr;
        batch = next != nullptr && (*next)(more) ? &more : nullptr) {
@@ -766,14 +857,14 @@ std::string StructureSpecificData(const std::vector<SeriesData>& data, const Dat
       for (const Observation& o : s.observations) {
         out += "<Obs";
         for (int i = 0; i < kKeyDimensions; ++i) {
-          out += fmt::format(" {}=\"{}\"", kDimensionIds[i], Esc(s.key[i]));
+          out += fmt::format(" {}=\"{}\"", f.dimensions[i], Esc(s.key[i]));
         }
         out += fmt::format(" TIME_PERIOD=\"{}\" OBS_VALUE=\"{}\"", o.key.year,
                            FormatValue(o.value));
         if (obs_attrs) {
           out += fmt::format(" UNIT_MEASURE=\"{}\" UNIT_MULT=\"0\"",
                              Esc(UnitCode(o.attributes.unit)));
-          for (const ObsAttr& a : ObsAttributes(o)) {
+          for (const ObsAttr& a : ObsAttributes(f, o)) {
             out += fmt::format(" {}=\"{}\"", a.id, Esc(a.value));
           }
         }
@@ -783,7 +874,7 @@ std::string StructureSpecificData(const std::vector<SeriesData>& data, const Dat
     }
     out += "<Series";
     for (int i = 0; i < kKeyDimensions; ++i) {
-      out += fmt::format(" {}=\"{}\"", kDimensionIds[i], Esc(s.key[i]));
+      out += fmt::format(" {}=\"{}\"", f.dimensions[i], Esc(s.key[i]));
     }
     if (attrs) {
       out += fmt::format(
@@ -799,7 +890,7 @@ std::string StructureSpecificData(const std::vector<SeriesData>& data, const Dat
       out += fmt::format("<Obs TIME_PERIOD=\"{}\" OBS_VALUE=\"{}\"", o.key.year,
                          FormatValue(o.value));
       if (obs_attrs) {
-        for (const ObsAttr& a : ObsAttributes(o)) {
+        for (const ObsAttr& a : ObsAttributes(f, o)) {
           out += fmt::format(" {}=\"{}\"", a.id, Esc(a.value));
         }
       }
@@ -808,7 +899,7 @@ std::string StructureSpecificData(const std::vector<SeriesData>& data, const Dat
     out += "</Series>";
   }
   }  // batches
-  out += "</message:DataSet></message:StructureSpecificData>\n";
+  out += kStructureSpecificDataEnd;
   return out;
 }
 
@@ -822,14 +913,15 @@ std::string CsvField(std::string_view v) {
   return out + "\"";
 }
 
-std::string Csv(const std::vector<SeriesData>& data, const DataOptions& opt,
-                const Flush* flush = nullptr,
-    const NextBatch* next = nullptr) {
+std::string Csv(const Flow& f, const std::vector<SeriesData>& data, const DataOptions& opt,
+                const Flush* flush = nullptr, const NextBatch* next = nullptr) {
   const bool attrs = opt.detail == DataOptions::Detail::kFull;
   std::string out = "DATAFLOW";
-  for (std::string_view d : kDimensionIds) out += fmt::format(",{}", d);
-  out += ",TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,UNIT_MULT,OBS_STATUS,NATURE,SOURCE_DETAIL\n";
-  const std::string flow = fmt::format("{}:{}({})", kAgency, kDataflowId, kVersion);
+  for (std::string_view d : f.dimensions) out += fmt::format(",{}", d);
+  out += ",TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,UNIT_MULT";
+  for (const auto& [id, codelist] : f.attributes) out += fmt::format(",{}", id);
+  out += "\n";
+  const std::string flow = fmt::format("{}:{}({})", kAgency, f.id, kVersion);
   std::vector<SeriesData> more;
   for (const std::vector<SeriesData>* batch = &data; batch != nullptr;
        batch = next != nullptr && (*next)(more) ? &more : nullptr) {
@@ -844,21 +936,25 @@ std::string Csv(const std::vector<SeriesData>& data, const DataOptions& opt,
       out += fmt::format(",{},{}", o.key.year, FormatValue(o.value));
       if (attrs) {
         std::map<std::string_view, std::string> a;
-        for (const ObsAttr& x : ObsAttributes(o)) a[x.id] = x.value;
-        out += fmt::format(",{},0,{},{},{}\n", CsvField(UnitCode(o.attributes.unit)),
-                           a["OBS_STATUS"], a["NATURE"], CsvField(a["SOURCE_DETAIL"]));
+        for (const ObsAttr& x : ObsAttributes(f, o)) a[x.id] = x.value;
+        out += fmt::format(",{},0", CsvField(UnitCode(o.attributes.unit)));
+        for (const auto& [id, codelist] : f.attributes) {
+          out += ',';
+          out += CsvField(a[id]);
+        }
       } else {
-        out += ",,,,,\n";
+        out += ",,";
+        out.append(f.attributes.size(), ',');
       }
+      out += '\n';
     }
   }
   }  // batches
   return out;
 }
 
-
 // SDMX-JSON 1.0 data message, time-series layout (series keyed by dimension value indexes).
-std::string JsonData(const std::vector<SeriesData>& data, const DataOptions& opt,
+std::string JsonData(const Flow& f, const std::vector<SeriesData>& data, const DataOptions& opt,
                      const Structures& structures, const std::string& prepared) {
   using nlohmann::ordered_json;
   using D = DataOptions::Detail;
@@ -871,6 +967,12 @@ std::string JsonData(const std::vector<SeriesData>& data, const DataOptions& opt
     }
     return nullptr;
   };
+  auto concept_name = [](std::string_view id) {
+    for (const Concept& c : Concepts()) {
+      if (c.id == id) return c.name[0];
+    }
+    return std::string(id);
+  };
   auto name_of = [](const Codelist* cl, const std::string& code) {
     if (cl) {
       for (const Code& c : cl->codes) {
@@ -882,7 +984,8 @@ std::string JsonData(const std::vector<SeriesData>& data, const DataOptions& opt
   // Value indexes per key dimension, in order of first appearance.
   std::array<std::vector<std::string>, kKeyDimensions> values;
   std::vector<std::string> years;
-  std::vector<std::string> statuses, natures, sources;
+  // The values of each observation attribute, in the flow's order.
+  std::vector<std::vector<std::string>> attr_values(f.attributes.size());
   auto index = [](std::vector<std::string>& list, const std::string& v) {
     auto it = std::find(list.begin(), list.end(), v);
     if (it != list.end()) return static_cast<int>(it - list.begin());
@@ -913,12 +1016,15 @@ std::string JsonData(const std::vector<SeriesData>& data, const DataOptions& opt
         row.push_back(o.value);
         if (obs_attrs) {
           std::map<std::string_view, std::string> a;
-          for (const ObsAttr& x : ObsAttributes(o)) a[x.id] = x.value;
-          row.push_back(index(statuses, a["OBS_STATUS"]));
-          if (a.contains("NATURE")) row.push_back(index(natures, a["NATURE"]));
-          else row.push_back(nullptr);
-          if (a.contains("SOURCE_DETAIL")) row.push_back(index(sources, a["SOURCE_DETAIL"]));
-          else row.push_back(nullptr);
+          for (const ObsAttr& x : ObsAttributes(f, o)) a[x.id] = x.value;
+          for (size_t i = 0; i < f.attributes.size(); ++i) {
+            auto it = a.find(f.attributes[i].first);
+            if (it == a.end()) {
+              row.push_back(nullptr);
+            } else {
+              row.push_back(index(attr_values[i], it->second));
+            }
+          }
         }
         int pos = static_cast<int>(
             std::lower_bound(all_years.begin(), all_years.end(), o.key.year) - all_years.begin());
@@ -931,15 +1037,11 @@ std::string JsonData(const std::vector<SeriesData>& data, const DataOptions& opt
 
   ordered_json dims_series = ordered_json::array();
   for (int i = 0; i < kKeyDimensions; ++i) {
-    const Codelist* cl = codelist(kDimensionCodelists[i]);
+    const Codelist* cl = codelist(f.codelists[i]);
     ordered_json vals = ordered_json::array();
     for (const std::string& v : values[i]) vals.push_back({{"id", v}, {"name", name_of(cl, v)}});
-    std::string dim_name(kDimensionIds[i]);
-    for (const Concept& c : Concepts()) {
-      if (c.id == kDimensionIds[i]) dim_name = c.name[0];
-    }
-    dims_series.push_back({{"id", std::string(kDimensionIds[i])},
-                           {"name", dim_name},
+    dims_series.push_back({{"id", std::string(f.dimensions[i])},
+                           {"name", concept_name(f.dimensions[i])},
                            {"keyPosition", i},
                            {"values", std::move(vals)}});
   }
@@ -948,6 +1050,7 @@ std::string JsonData(const std::vector<SeriesData>& data, const DataOptions& opt
     year_values.push_back({{"id", y}, {"name", y}, {"start", y + "-01-01T00:00:00"},
                            {"end", y + "-12-31T23:59:59"}});
   }
+  ordered_json obs_attributes = ordered_json::array();
   auto coded = [&](std::string_view id, std::string_view name, std::string_view cl_id,
                    const std::vector<std::string>& vs) {
     const Codelist* cl = cl_id.empty() ? nullptr : codelist(cl_id);
@@ -962,35 +1065,34 @@ std::string JsonData(const std::vector<SeriesData>& data, const DataOptions& opt
     return ordered_json{
         {"id", std::string(id)}, {"name", std::string(name)}, {"values", std::move(vals)}};
   };
+  for (size_t i = 0; i < f.attributes.size(); ++i) {
+    const auto& [id, cl_id] = f.attributes[i];
+    obs_attributes.push_back(coded(id, concept_name(id), cl_id, attr_values[i]));
+  }
   ordered_json message = {
       {"header",
-       {{"id", "DATA_" + std::string(kDataflowId)},
+       {{"id", "DATA_" + std::string(f.id)},
         {"test", false},
         {"prepared", NowOr(prepared)},
         {"sender", {{"id", std::string(kAgency)}}}}},
       {"dataSets",
        ordered_json::array({{{"action", "Information"}, {"series", std::move(series)}}})},
       {"structure",
-       {{"name", "Social protection coverage (SDG 1.3.1)"},
+       {{"name", f.name[0]},
         {"dimensions",
          {{"dataset", ordered_json::array()},
           {"series", std::move(dims_series)},
-          {"observation",
-           ordered_json::array({{{"id", "TIME_PERIOD"},
-                                 {"name", "Time period"},
-                                 {"keyPosition", kKeyDimensions},
-                                 {"role", "time"},
-                                 {"values", std::move(year_values)}}})}}},
+          {"observation", ordered_json::array({{{"id", "TIME_PERIOD"},
+                                                {"name", "Time period"},
+                                                {"keyPosition", kKeyDimensions},
+                                                {"role", "time"},
+                                                {"values", std::move(year_values)}}})}}},
         {"attributes",
          {{"dataset", ordered_json::array()},
           {"series",
            ordered_json::array({coded("UNIT_MEASURE", "Unit of measure", "CL_UNIT_MEASURE", {"PT"}),
                                 coded("UNIT_MULT", "Unit multiplier", "CL_UNIT_MULT", {"0"})})},
-          {"observation",
-           ordered_json::array({coded("OBS_STATUS", "Observation status", "CL_OBS_STATUS",
-                                      statuses),
-                                coded("NATURE", "Nature of data", "CL_NATURE", natures),
-                                coded("SOURCE_DETAIL", "Source details", "", sources)})}}}}}};
+          {"observation", std::move(obs_attributes)}}}}}};
   return message.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
@@ -998,11 +1100,26 @@ std::string JsonData(const std::vector<SeriesData>& data, const DataOptions& opt
 
 bool Contains(const std::vector<std::string>& allowed, const std::string& v);  // empty = any
 
+// The comment that ends an SDMX-ML message cut short by a store error: readers that stop at the
+// missing closing tags, and people who read the text, see why. "--" may not appear in a comment.
+std::string IncompleteMarker(const Status& error) {
+  std::string why = error.message();
+  for (size_t pos; (pos = why.find("--")) != std::string::npos;) why.replace(pos, 2, "- -");
+  return fmt::format(
+      "\n<!-- SDMX error {}: this message is incomplete: the database failed while it was sent "
+      "({}). Query again. -->\n",
+      error.code() == StatusCode::kUnavailable ? 503 : 500, Esc(why));
+}
+
 // A data message written while it is sent: the query runs in batches of one series code (the
 // store's order, so the message is the same as built whole), and only the current batch and
 // about 64 KiB of text are held. (Batches of one series and economy held less still, but 744
-// queries made the whole 1.3.1 data set 20 times slower to serve.) The store must stay open until the stream
-// function has run (the server keeps its connection lease with it). 404 when no batch has data.
+// queries made the whole 1.3.1 data set 20 times slower to serve.) The store must stay open until
+// the stream function has run (the server keeps its connection lease with it). 404 when no batch
+// has data. A store error before the first batch with data is an ordinary SDMX error response. One
+// after the headers were sent cannot change the status any more: the message then ends without its
+// closing tags, SDMX-ML with IncompleteMarker(), and the stream function returns false, so
+// the server aborts the chunked body without its last chunk (docs/sdmx.md, "Streaming").
 Response StreamData(Store& store, const Request& r, const KeyFilter& key, const DataOptions& opt,
                     DataFormat f) {
   std::vector<std::string> series;
@@ -1032,23 +1149,37 @@ Response StreamData(Store& store, const Request& r, const KeyFilter& key, const 
   out.stream = [store = &store, batches, first, next, opt, f,
                 prepared = r.prepared](const ChunkSink& sink) mutable {
     bool ok = true;
+    std::optional<Status> failure;
     Flush flush = [&](std::string& piece) { return ok = sink(piece); };
     NextBatch more = [&](std::vector<SeriesData>& rows) {
       rows.clear();
       while (ok && rows.empty() && next < batches->size()) {
         auto batch = QueryData(*store, (*batches)[next++], opt);
-        if (!batch) return ok = false;  // a store error mid-message: cut the message short
+        if (!batch) {  // a store error mid-message: end it as incomplete
+          failure = batch.error();
+          return false;
+        }
         rows = std::move(*batch);
       }
       return !rows.empty();
     };
     std::string rest =
-        f == DataFormat::kGeneric ? GenericData(*first, opt, prepared, &flush, &more)
+        f == DataFormat::kGeneric
+            ? GenericData(CoverageFlow(), *first, opt, prepared, &flush, &more)
         : f == DataFormat::kStructureSpecific
-            ? StructureSpecificData(*first, opt, prepared, &flush, &more)
-            : Csv(*first, opt, &flush, &more);
+            ? StructureSpecificData(CoverageFlow(), *first, opt, prepared, &flush, &more)
+            : Csv(CoverageFlow(), *first, opt, &flush, &more);
     first->clear();
-    return ok && sink(rest);
+    if (!ok) return false;
+    if (!failure) return sink(rest);
+    // The writer closed the message after the last good series: take the closing text off again.
+    std::string_view end = f == DataFormat::kGeneric             ? kGenericDataEnd
+                           : f == DataFormat::kStructureSpecific ? kStructureSpecificDataEnd
+                                                                 : std::string_view();
+    if (rest.ends_with(end)) rest.resize(rest.size() - end.size());
+    if (f != DataFormat::kCsv) rest += IncompleteMarker(*failure);
+    sink(rest);
+    return false;
   };
   return out;
 }
@@ -1064,10 +1195,16 @@ Response HandleData(Store& store, const Request& r, const std::vector<std::strin
   std::string agency = flow.size() >= 2 ? flow[0] : "all";
   std::string flow_id = flow.size() >= 2 ? flow[1] : flow[0];
   std::string version = flow.size() == 3 ? flow[2] : "latest";
-  if (!AgencyMatches(agency) || flow_id != kDataflowId || !VersionMatches(version)) {
-    return NoResults("no dataflow " + seg[1] + "; this service has SPP,DF_SP_COV,1.0");
+  const Flow* f = nullptr;
+  for (const Flow* candidate : Flows()) {
+    if (candidate->id == flow_id) f = candidate;
   }
-  auto key = ParseKey(seg.size() > 2 ? seg[2] : "all");
+  if (!AgencyMatches(agency) || f == nullptr || !VersionMatches(version)) {
+    return NoResults("no dataflow " + seg[1] +
+                     "; this service has SPP,DF_SP_COV,1.0 and SPP,DF_SP_TGT,1.0");
+  }
+  const bool targets = f == &TargetsFlow();
+  auto key = ParseKey(seg.size() > 2 ? seg[2] : "all", f->dimensions);
   if (!key) return SyntaxError(key.error().message());
   if (seg.size() > 3 && seg[3] != "all" && seg[3] != "ALL" && !seg[3].empty()) {
     // One provider, the platform itself: any provider reference other than its own finds nothing.
@@ -1130,23 +1267,26 @@ Response HandleData(Store& store, const Request& r, const std::vector<std::strin
                           " needs the time-series layout of SDMX-ML");
   }
 
-  if (r.stream && *format != DataFormat::kJson) return StreamData(store, r, *key, opt, *format);
-  auto data = QueryData(store, *key, opt);
+  // The targets are few (three values per economy, series, sex and age): built whole.
+  if (r.stream && *format != DataFormat::kJson && !targets) {
+    return StreamData(store, r, *key, opt, *format);
+  }
+  auto data = targets ? QueryTargets(store, *key, opt) : QueryData(store, *key, opt);
   if (!data) return StoreError(data.error());
   if (data->empty()) return NoResults("No Results Found");
   switch (*format) {
     case DataFormat::kGeneric:
-      return {200, std::string(kGenericDataType), GenericData(*data, opt, r.prepared)};
+      return {200, std::string(kGenericDataType), GenericData(*f, *data, opt, r.prepared)};
     case DataFormat::kStructureSpecific:
       return {200, std::string(kStructureSpecificDataType),
-              StructureSpecificData(*data, opt, r.prepared)};
+              StructureSpecificData(*f, *data, opt, r.prepared)};
     case DataFormat::kCsv:
-      return {200, std::string(kCsvType) + "; charset=utf-8", Csv(*data, opt)};
+      return {200, std::string(kCsvType) + "; charset=utf-8", Csv(*f, *data, opt)};
     case DataFormat::kJson: {
       auto structures = BuildStructures(store);
       if (!structures) return StoreError(structures.error());
       return {200, std::string(kJsonType) + "; charset=utf-8",
-              JsonData(*data, opt, *structures, r.prepared)};
+              JsonData(*f, *data, opt, *structures, r.prepared)};
     }
   }
   return Error(500, 500, "unknown format");
@@ -1154,6 +1294,23 @@ Response HandleData(Store& store, const Request& r, const std::vector<std::strin
 
 bool Contains(const std::vector<std::string>& allowed, const std::string& v) {
   return allowed.empty() || std::find(allowed.begin(), allowed.end(), v) != allowed.end();
+}
+
+// Orders each series' observations by year and keeps the first and last N asked for.
+void KeepFirstAndLast(std::vector<SeriesData>& data, const DataOptions& options) {
+  for (SeriesData& s : data) {
+    std::sort(s.observations.begin(), s.observations.end(),
+              [](const Observation& a, const Observation& b) { return a.key.year < b.key.year; });
+    if (!options.first_n && !options.last_n) continue;
+    const size_t n = s.observations.size();
+    std::vector<Observation> kept;
+    for (size_t i = 0; i < n; ++i) {
+      bool first = options.first_n && i < static_cast<size_t>(*options.first_n);
+      bool last = options.last_n && i + static_cast<size_t>(*options.last_n) >= n;
+      if (first || last) kept.push_back(std::move(s.observations[i]));
+    }
+    s.observations = std::move(kept);
+  }
 }
 
 }  // namespace
@@ -1168,22 +1325,23 @@ std::string ErrorMessageXml(int code, std::string_view text) {
       kNsMessage, kNsCommon, code, Esc(text));
 }
 
-Result<KeyFilter> ParseKey(std::string_view key) {
+Result<KeyFilter> ParseKey(std::string_view key,
+                           const std::array<std::string_view, kKeyDimensions>& dimensions) {
   KeyFilter f;
   if (key.empty() || key == "all" || key == "ALL") return f;
   std::vector<std::string> parts = Split(key, '.');
   if (parts.size() != kKeyDimensions) {
     return Err(Status::InvalidArgument(fmt::format(
         "the key '{}' has {} parts; this dataflow has {} dimensions ({}.{}.{}.{}.{}.{})", key,
-        parts.size(), kKeyDimensions, kDimensionIds[0], kDimensionIds[1], kDimensionIds[2],
-        kDimensionIds[3], kDimensionIds[4], kDimensionIds[5])));
+        parts.size(), kKeyDimensions, dimensions[0], dimensions[1], dimensions[2], dimensions[3],
+        dimensions[4], dimensions[5])));
   }
   for (int i = 0; i < kKeyDimensions; ++i) {
     if (parts[i].empty()) continue;
     for (const std::string& code : Split(parts[i], '+')) {
       if (code.empty() || !std::all_of(code.begin(), code.end(), IsIdChar)) {
         return Err(Status::InvalidArgument(
-            fmt::format("'{}' is not a valid code for {}", code, kDimensionIds[i])));
+            fmt::format("'{}' is not a valid code for {}", code, dimensions[i])));
       }
       f.values[i].push_back(code);
     }
@@ -1211,7 +1369,7 @@ Result<std::vector<SeriesData>> QueryData(Store& store, const KeyFilter& key,
                                           const DataOptions& options) {
   std::vector<SeriesData> out;
   const auto& v = key.values;
-  if (!Contains(v[0], "A") || !Contains(v[1], std::string(kReportingType))) return out;
+  if (!Contains(v[0], "A")) return out;
 
   ObservationFilter filter;
   filter.quantile = "_T";
@@ -1238,32 +1396,98 @@ Result<std::vector<SeriesData>> QueryData(Store& store, const KeyFilter& key,
   if (v[5].size() == 1) filter.age = v[5][0];
 
   SPCOOP_ASSIGN_OR_RETURN(std::vector<Observation> rows, store.QueryObservations(filter));
+  // The store orders rows by key and year; the years of one key may mix reporting types (a
+  // national value beside global ones), each type its own series: the series of the current
+  // store key by type.
+  std::map<std::string, size_t> series_of_type;
+  ObservationKey current;
   for (Observation& o : rows) {
-    if (!Contains(v[4], o.key.sex) || !Contains(v[5], o.key.age)) continue;
+    if (!Contains(v[1], o.attributes.reporting_type) || !Contains(v[4], o.key.sex) ||
+        !Contains(v[5], o.key.age)) {
+      continue;
+    }
     auto m49 = iso3_to_m49.find(o.key.economy);
     if (m49 == iso3_to_m49.end()) continue;
-    std::array<std::string, kKeyDimensions> k = {"A", std::string(kReportingType), o.key.series,
-                                                 m49->second, o.key.sex, o.key.age};
-    if (out.empty() || out.back().key != k) out.push_back({k, {}});
-    out.back().observations.push_back(std::move(o));
-  }
-  for (SeriesData& s : out) {
-    std::sort(s.observations.begin(), s.observations.end(),
-              [](const Observation& a, const Observation& b) { return a.key.year < b.key.year; });
-    if (!options.first_n && !options.last_n) continue;
-    const size_t n = s.observations.size();
-    std::vector<Observation> kept;
-    for (size_t i = 0; i < n; ++i) {
-      bool first = options.first_n && i < static_cast<size_t>(*options.first_n);
-      bool last = options.last_n && i + static_cast<size_t>(*options.last_n) >= n;
-      if (first || last) kept.push_back(std::move(s.observations[i]));
+    if (current.series != o.key.series || current.economy != o.key.economy ||
+        current.sex != o.key.sex || current.age != o.key.age) {
+      series_of_type.clear();
+      current = o.key;
     }
-    s.observations = std::move(kept);
+    auto [it, added] = series_of_type.try_emplace(o.attributes.reporting_type, out.size());
+    if (added) {
+      out.push_back(
+          {{"A", o.attributes.reporting_type, o.key.series, m49->second, o.key.sex, o.key.age},
+           {}});
+    }
+    out[it->second].observations.push_back(std::move(o));
   }
+  KeepFirstAndLast(out, options);
   return out;
 }
 
-Result<std::string> StructureSpecificSchema(Store& store, std::string_view schema_dir, bool flat) {
+Result<std::vector<SeriesData>> QueryTargets(Store& store, const KeyFilter& key,
+                                             const DataOptions& options) {
+  std::vector<SeriesData> out;
+  const auto& v = key.values;  // FREQ, SERIES, REF_AREA, SEX, AGE, TARGET_TYPE
+  if (!Contains(v[0], "A")) return out;
+  TargetFilter filter;
+  for (const std::string& s : v[1]) {
+    if (FindSeries(s)) filter.series.push_back(s);
+  }
+  if (!v[1].empty() && filter.series.empty()) return out;
+  SPCOOP_ASSIGN_OR_RETURN(std::vector<Economy> economies, store.ListEconomies());
+  std::map<std::string, std::string> iso3_to_m49;
+  for (const Economy& e : economies) {
+    if (e.m49.empty()) continue;
+    iso3_to_m49[e.iso3] = e.m49;
+    if (!v[2].empty() && Contains(v[2], e.m49)) filter.economies.push_back(e.iso3);
+  }
+  if (!v[2].empty() && filter.economies.empty()) return out;
+
+  SPCOOP_ASSIGN_OR_RETURN(std::vector<Target> targets, store.ListTargets(filter));
+  auto in_period = [&](int year) {
+    return (!options.start_year || year >= *options.start_year) &&
+           (!options.end_year || year <= *options.end_year);
+  };
+  for (const Target& t : targets) {
+    auto m49 = iso3_to_m49.find(t.key.economy);
+    if (m49 == iso3_to_m49.end() || !Contains(v[3], t.key.sex) || !Contains(v[4], t.key.age)) {
+      continue;
+    }
+    auto add = [&](std::string_view type, int year, std::optional<double> value) {
+      if (!value || !Contains(v[5], std::string(type)) || !in_period(year)) return;
+      Observation o;
+      o.key = {t.key.series, t.key.economy, t.key.sex, t.key.age, "_T", year};
+      o.value = *value;
+      o.attributes.source = t.provenance.reason;
+      o.revision = t.revision;
+      out.push_back({{"A", t.key.series, m49->second, t.key.sex, t.key.age, std::string(type)},
+                     {std::move(o)}});
+    };
+    add("BASELINE", t.baseline_year, t.baseline_value);
+    add("INTERIM", 2025, t.interim_2025);
+    add("TARGET", 2030, t.target_2030);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const SeriesData& a, const SeriesData& b) { return a.key < b.key; });
+  KeepFirstAndLast(out, options);
+  return out;
+}
+
+Result<std::string> StructureSpecificSchema(Store& store, std::string_view schema_dir, bool flat,
+                                            std::string_view dsd) {
+  const Flow* found = nullptr;
+  for (const Flow* f : Flows()) {
+    if (f->dsd == dsd) found = f;
+  }
+  if (found == nullptr) return Err(Status::NotFound(fmt::format("no data structure {}", dsd)));
+  const Flow& f = *found;
+  // The observation attributes as XML attributes of <Obs>.
+  std::string obs_attributes;
+  for (const auto& [id, codelist] : f.attributes) {
+    obs_attributes += fmt::format("<xs:attribute name=\"{}\" type=\"{}\" use=\"optional\"/>", id,
+                                  codelist.empty() ? "xs:string" : codelist);
+  }
   SPCOOP_ASSIGN_OR_RETURN(Structures s, BuildStructures(store));
   std::string dir(schema_dir);
   if (!dir.empty() && dir.back() != '/') dir += '/';
@@ -1274,7 +1498,7 @@ Result<std::string> StructureSpecificSchema(Store& store, std::string_view schem
       "elementFormDefault=\"unqualified\" attributeFormDefault=\"unqualified\">"
       "<xs:import namespace=\"{1}\" schemaLocation=\"{3}SDMXCommon.xsd\"/>"
       "<xs:import namespace=\"{2}\" schemaLocation=\"{3}SDMXDataStructureSpecific.xsd\"/>",
-      flat ? kSsNamespaceFlat : kSsNamespace, kNsCommon, kNsStructureSpecific, Esc(dir));
+      SsNamespace(f, flat), kNsCommon, kNsStructureSpecific, Esc(dir));
   for (const Codelist& cl : s.codelists) {
     out += fmt::format("<xs:simpleType name=\"{}\"><xs:restriction base=\"xs:string\">", cl.id);
     for (const Code& c : cl.codes) {
@@ -1297,18 +1521,16 @@ Result<std::string> StructureSpecificSchema(Store& store, std::string_view schem
         "<xs:attribute name=\"REPORTING_YEAR_START_DAY\" use=\"prohibited\"/>";
     for (int i = 0; i < kKeyDimensions; ++i) {
       out += fmt::format("<xs:attribute name=\"{}\" type=\"{}\" use=\"required\"/>",
-                         kDimensionIds[i], kDimensionCodelists[i]);
+                         f.dimensions[i], f.codelists[i]);
     }
     out +=
         "<xs:attribute name=\"TIME_PERIOD\" type=\"common:ObservationalTimePeriodType\" "
         "use=\"required\"/>"
         "<xs:attribute name=\"OBS_VALUE\" type=\"xs:double\" use=\"optional\"/>"
         "<xs:attribute name=\"UNIT_MEASURE\" type=\"CL_UNIT_MEASURE\" use=\"optional\"/>"
-        "<xs:attribute name=\"UNIT_MULT\" type=\"CL_UNIT_MULT\" use=\"optional\"/>"
-        "<xs:attribute name=\"OBS_STATUS\" type=\"CL_OBS_STATUS\" use=\"optional\"/>"
-        "<xs:attribute name=\"NATURE\" type=\"CL_NATURE\" use=\"optional\"/>"
-        "<xs:attribute name=\"SOURCE_DETAIL\" type=\"xs:string\" use=\"optional\"/>"
-        "</xs:restriction></xs:complexContent></xs:complexType></xs:schema>\n";
+        "<xs:attribute name=\"UNIT_MULT\" type=\"CL_UNIT_MULT\" use=\"optional\"/>";
+    out += obs_attributes;
+    out += "</xs:restriction></xs:complexContent></xs:complexType></xs:schema>\n";
     return out;
   }
   out +=
@@ -1327,8 +1549,8 @@ Result<std::string> StructureSpecificSchema(Store& store, std::string_view schem
       "<xs:attribute name=\"TIME_PERIOD\" use=\"prohibited\"/>"
       "<xs:attribute name=\"REPORTING_YEAR_START_DAY\" use=\"prohibited\"/>";
   for (int i = 0; i < kKeyDimensions; ++i) {
-    out += fmt::format("<xs:attribute name=\"{}\" type=\"{}\" use=\"required\"/>",
-                       kDimensionIds[i], kDimensionCodelists[i]);
+    out += fmt::format("<xs:attribute name=\"{}\" type=\"{}\" use=\"required\"/>", f.dimensions[i],
+                       f.codelists[i]);
   }
   out +=
       "<xs:attribute name=\"UNIT_MEASURE\" type=\"CL_UNIT_MEASURE\" use=\"optional\"/>"
@@ -1341,11 +1563,9 @@ Result<std::string> StructureSpecificSchema(Store& store, std::string_view schem
       "<xs:attribute name=\"REPORTING_YEAR_START_DAY\" use=\"prohibited\"/>"
       "<xs:attribute name=\"TIME_PERIOD\" type=\"common:ObservationalTimePeriodType\" "
       "use=\"required\"/>"
-      "<xs:attribute name=\"OBS_VALUE\" type=\"xs:double\" use=\"optional\"/>"
-      "<xs:attribute name=\"OBS_STATUS\" type=\"CL_OBS_STATUS\" use=\"optional\"/>"
-      "<xs:attribute name=\"NATURE\" type=\"CL_NATURE\" use=\"optional\"/>"
-      "<xs:attribute name=\"SOURCE_DETAIL\" type=\"xs:string\" use=\"optional\"/>"
-      "</xs:restriction></xs:complexContent></xs:complexType></xs:schema>\n";
+      "<xs:attribute name=\"OBS_VALUE\" type=\"xs:double\" use=\"optional\"/>";
+  out += obs_attributes;
+  out += "</xs:restriction></xs:complexContent></xs:complexType></xs:schema>\n";
   return out;
 }
 

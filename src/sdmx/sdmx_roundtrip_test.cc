@@ -14,6 +14,7 @@
 #include "spcoop/ingest/reference.h"
 #include "spcoop/sdmx/sdmx.h"
 #include "spcoop/store/store.h"
+#include "spcoop/store/workflow.h"
 
 namespace spcoop::sdmx {
 namespace {
@@ -33,6 +34,22 @@ class SdmxRoundTripTest : public ::testing::TestWithParam<const char*> {
     ASSERT_TRUE(source_->Migrate().ok());
     auto loaded = ingest::LoadReferenceData(*source_, SPCOOP_REFERENCE_DIR);
     ASSERT_TRUE(loaded) << loaded.error().ToString();
+    // National values (REPORTING_TYPE N), published from Cambodia's focal point's change set:
+    // one replaces a global value of 2019, one is a year of its own beside global years.
+    std::vector<DraftChange> changes;
+    for (auto [year, value] : {std::pair{2019, 17.5}, std::pair{2024, 30.25}}) {
+      Observation o;
+      o.key = {"SI_COV_BENFTS", "KHM", "_T", "_T", "_T", year};
+      o.value = value;
+      o.attributes.nature = "C";
+      o.attributes.source = "National Social Security Fund";
+      changes.push_back(DraftChange::ForObservation(o, {"focal_khm", "", "national figures"}));
+    }
+    auto cs = AddDraftChanges(*source_, "KHM", "focal_khm", changes);
+    ASSERT_TRUE(cs) << cs.error().ToString();
+    ASSERT_TRUE(SubmitChangeset(*source_, cs->id, "focal_khm", ""));
+    auto published = PublishChangeset(*source_, cs->id, "secretariat", "checked");
+    ASSERT_TRUE(published) << published.error().ToString();
   }
   static void TearDownTestSuite() { source_.reset(); }
 
@@ -55,6 +72,9 @@ TEST_P(SdmxRoundTripTest, ExportAllThenImportIntoAnEmptyStoreGivesTheSameObserva
   auto expected = source_->QueryObservations(all);
   ASSERT_TRUE(expected);
   ASSERT_GT(expected->size(), 2000u);  // both bundled files, well over 2000 current keys
+  int national = 0;
+  for (const Observation& o : *expected) national += o.attributes.reporting_type == "N";
+  ASSERT_EQ(national, 2);  // the change set's two values
 
   // An empty store that knows the economies (as after `spcoop init` without observations).
   auto opened = OpenStore(":memory:");

@@ -3,6 +3,7 @@
 // (testdata/schemas-2.1); expected values come from Store::QueryObservations.
 #include "spcoop/sdmx/sdmx.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 
 #include "spcoop/ingest/reference.h"
 #include "spcoop/store/store.h"
+#include "spcoop/store/workflow.h"
 
 namespace spcoop::sdmx {
 namespace {
@@ -39,35 +41,42 @@ class SdmxTest : public ::testing::Test {
     ASSERT_TRUE(store_->Migrate().ok());
     auto loaded = ingest::LoadReferenceData(*store_, SPCOOP_REFERENCE_DIR);
     ASSERT_TRUE(loaded) << loaded.error().ToString();
-    // The DSD-specific schema for StructureSpecificData, and a wrapper schema that brings it
-    // together with SDMXMessage.xsd.
-    auto schema = StructureSpecificSchema(*store_, SPCOOP_SDMX_SCHEMA_DIR);
-    ASSERT_TRUE(schema) << schema.error().ToString();
-    std::ofstream(dir_ / "dsd.xsd") << *schema;
-    std::ofstream(dir_ / "ss_wrapper.xsd")
-        << "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
-           "targetNamespace=\"urn:spcoop:test\"><xs:import "
-           "namespace=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\" "
-           "schemaLocation=\""
-        << SPCOOP_SDMX_SCHEMA_DIR
-        << "/SDMXMessage.xsd\"/><xs:import namespace=\"urn:sdmx:org.sdmx.infomodel."
-           "datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:TIME_PERIOD\" "
-           "schemaLocation=\""
-        << (dir_ / "dsd.xsd").string() << "\"/></xs:schema>\n";
-    // The same for the flat layout (ObsLevelDim:AllDimensions).
-    auto flat_schema = StructureSpecificSchema(*store_, SPCOOP_SDMX_SCHEMA_DIR, true);
-    ASSERT_TRUE(flat_schema) << flat_schema.error().ToString();
-    std::ofstream(dir_ / "dsd_flat.xsd") << *flat_schema;
-    std::ofstream(dir_ / "ss_flat_wrapper.xsd")
-        << "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
-           "targetNamespace=\"urn:spcoop:test\"><xs:import "
-           "namespace=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\" "
-           "schemaLocation=\""
-        << SPCOOP_SDMX_SCHEMA_DIR
-        << "/SDMXMessage.xsd\"/><xs:import namespace=\"urn:sdmx:org.sdmx.infomodel."
-           "datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:AllDimensions\" "
-           "schemaLocation=\""
-        << (dir_ / "dsd_flat.xsd").string() << "\"/></xs:schema>\n";
+    // National targets (DF_SP_TGT), set here by hand: the expected values of the targets tests.
+    // KHM pensions for women 65+ has its baseline in 2025, the interim target's year.
+    const Provenance p{"tester", "edit", "National Social Protection Policy Framework"};
+    Target benefits{{"KHM", "SI_COV_BENFTS", "_T", "_T"}, 2021, 24.5, 35.0, 50.0};
+    Target pensions{{"KHM", "SI_COV_PENSN", "F", "Y_GE65"}, 2025, 10.0, 12.0, 30.0};
+    Target children{{"LAO", "SI_COV_CHLD", "_T", "_T"}, 2019, 5.25, std::nullopt, 20.0};
+    Target gone{{"VNM", "SI_COV_BENFTS", "_T", "_T"}, 2021, 40.0, std::nullopt, 60.0};
+    for (const Target& t : {benefits, pensions, gone}) ASSERT_TRUE(store_->SetTarget(t, p));
+    // Set twice: the later revision is current; then one is deleted.
+    ASSERT_TRUE(store_->SetTarget({children.key, 2019, 5.0, std::nullopt, 15.0}, p));
+    ASSERT_TRUE(store_->SetTarget(children, {"tester", "edit", "Child benefit plan"}));
+    ASSERT_TRUE(store_->DeleteTarget(gone.key, p));
+    // A focal point's draft target, not yet published: never served.
+    Target draft{{"THA", "SI_COV_BENFTS", "_T", "_T"}, 2021, 70.0, std::nullopt, 90.0};
+    ASSERT_TRUE(AddDraftChanges(*store_, "THA", "focal_tha",
+                                std::vector<DraftChange>{DraftChange::ForTarget(draft, p)}));
+    // The DSD-specific schemas for StructureSpecificData (each structure, time series and
+    // flat), and wrapper schemas that bring each together with SDMXMessage.xsd.
+    for (std::string_view dsd : {kDsdId, kTargetsDsdId}) {
+      for (bool flat : {false, true}) {
+        auto schema = StructureSpecificSchema(*store_, SPCOOP_SDMX_SCHEMA_DIR, flat, dsd);
+        ASSERT_TRUE(schema) << schema.error().ToString();
+        const std::string name = std::string(dsd) + (flat ? "_flat" : "");
+        std::ofstream(dir_ / (name + ".xsd")) << *schema;
+        std::ofstream(dir_ / (name + "_wrapper.xsd"))
+            << "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
+               "targetNamespace=\"urn:spcoop:test\"><xs:import "
+               "namespace=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\" "
+               "schemaLocation=\""
+            << SPCOOP_SDMX_SCHEMA_DIR
+            << "/SDMXMessage.xsd\"/><xs:import namespace=\"urn:sdmx:org.sdmx.infomodel."
+               "datastructure.DataStructure=SPP:"
+            << dsd << "(1.0):ObsLevelDim:" << (flat ? "AllDimensions" : "TIME_PERIOD")
+            << "\" schemaLocation=\"" << (dir_ / (name + ".xsd")).string() << "\"/></xs:schema>\n";
+      }
+    }
   }
   static void TearDownTestSuite() {
     store_.reset();
@@ -83,14 +92,15 @@ class SdmxTest : public ::testing::Test {
 
   // xmllint against SDMXMessage.xsd (or the structure-specific wrapper). "" when valid.
   static std::string Validate(const std::string& xml, bool structure_specific = false,
-                              bool flat = false) {
+                              bool flat = false, std::string_view dsd = kDsdId) {
     static int n = 0;
     fs::path file = dir_ / ("msg" + std::to_string(++n) + ".xml");
     fs::path log = dir_ / ("msg" + std::to_string(n) + ".log");
     std::ofstream(file) << xml;
-    std::string schema = structure_specific
-                             ? (dir_ / (flat ? "ss_flat_wrapper.xsd" : "ss_wrapper.xsd")).string()
-                             : std::string(SPCOOP_SDMX_SCHEMA_DIR) + "/SDMXMessage.xsd";
+    std::string schema =
+        structure_specific
+            ? (dir_ / (std::string(dsd) + (flat ? "_flat" : "") + "_wrapper.xsd")).string()
+            : std::string(SPCOOP_SDMX_SCHEMA_DIR) + "/SDMXMessage.xsd";
     std::string cmd = "xmllint --noout --nonet --schema '" + schema + "' '" + file.string() +
                       "' > '" + log.string() + "' 2>&1";
     int rc = std::system(cmd.c_str());
@@ -98,6 +108,21 @@ class SdmxTest : public ::testing::Test {
     std::ifstream in(log);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     return "xmllint failed (" + std::to_string(rc) + "): " + text.substr(0, 2000);
+  }
+
+  // The structure message `b` declares `dimensions` at positions 1 to 6, in that order.
+  static void ExpectDimensionsInOrder(
+      const std::string& b, const std::array<std::string_view, kKeyDimensions>& dimensions) {
+    size_t last = 0;
+    int position = 1;
+    for (std::string_view dim : dimensions) {
+      std::string tag = "<str:Dimension id=\"" + std::string(dim) + "\" position=\"" +
+                        std::to_string(position++) + "\">";
+      size_t at = b.find(tag);
+      ASSERT_NE(at, std::string::npos) << tag;
+      EXPECT_GT(at, last);
+      last = at;
+    }
   }
 
   static int Count(const std::string& s, const std::string& what) {
@@ -211,16 +236,7 @@ TEST_F(SdmxTest, DsdWithChildrenHasCodelistsConceptsAndDimensionOrder) {
   ASSERT_NE(dsds, std::string::npos);
   EXPECT_LT(codelists, concepts);
   EXPECT_LT(concepts, dsds);
-  size_t last = 0;
-  int position = 1;
-  for (std::string_view dim : kDimensionIds) {
-    std::string tag = "<str:Dimension id=\"" + std::string(dim) + "\" position=\"" +
-                      std::to_string(position++) + "\">";
-    size_t at = b.find(tag);
-    ASSERT_NE(at, std::string::npos) << tag;
-    EXPECT_GT(at, last);
-    last = at;
-  }
+  ExpectDimensionsInOrder(b, kDimensionIds);
   EXPECT_NE(b.find("<str:TimeDimension id=\"TIME_PERIOD\" position=\"7\">"), std::string::npos);
   EXPECT_EQ(Count(b, "package=\"conceptscheme\""), 13);  // every ConceptIdentity
   // Cambodia by its M49 code, named in four languages; series names in four languages.
@@ -568,6 +584,275 @@ TEST_F(SdmxTest, StreamedDataIsTheSameMessageInPieces) {
   EXPECT_FALSE(none.stream);
   Request json{"data/DF_SP_COV/all/all", {{"format", "jsondata"}}, "", kPrepared, true};
   EXPECT_FALSE(Handle(*store_, json).stream);
+}
+
+// REPORTING_TYPE comes from each stored value: one key with global values for 2018 and 2020 and a
+// national one for 2019 is two series, G (2018, 2020) and N (2019), and the key selects either.
+TEST_F(SdmxTest, ReportingTypeSplitsAKeyIntoGlobalAndNationalSeries) {
+  auto opened = OpenStore(":memory:");
+  ASSERT_TRUE(opened);
+  Store& store = **opened;
+  ASSERT_TRUE(store.Migrate().ok());
+  auto economies = store_->ListEconomies();
+  ASSERT_TRUE(economies);
+  ASSERT_TRUE(store.PutEconomies(*economies).ok());
+  std::vector<Observation> rows;
+  for (auto [year, value, type] :
+       {std::tuple{2018, 10.5, "G"}, std::tuple{2019, 11.25, "N"}, std::tuple{2020, 12.0, "G"}}) {
+    Observation o;
+    o.key = {"SI_COV_BENFTS", "KHM", "_T", "_T", "_T", year};
+    o.value = value;
+    o.attributes.reporting_type = type;
+    rows.push_back(o);
+  }
+  ImportRecord record;
+  record.file_name = "mixed.csv";
+  record.provenance = {"tester", "", "test"};
+  ASSERT_TRUE(store.ApplyImport(record, rows, {}));
+
+  Request all{"data/DF_SP_COV/all/all", {{"format", "csv"}, {"detail", "dataonly"}}, "", kPrepared};
+  Response csv = Handle(store, all);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.body.substr(csv.body.find('\n') + 1),
+            "SPP:DF_SP_COV(1.0),A,G,SI_COV_BENFTS,116,_T,_T,2018,10.5,,,,,\n"
+            "SPP:DF_SP_COV(1.0),A,G,SI_COV_BENFTS,116,_T,_T,2020,12,,,,,\n"
+            "SPP:DF_SP_COV(1.0),A,N,SI_COV_BENFTS,116,_T,_T,2019,11.25,,,,,\n");
+  Response generic = Handle(store, {"data/DF_SP_COV/all/all", {}, "", kPrepared});
+  ASSERT_EQ(generic.status, 200);
+  EXPECT_EQ(Validate(generic.body), "");
+  EXPECT_EQ(Count(generic.body, "<generic:Series>"), 2);
+  Response national =
+      Handle(store, {"data/DF_SP_COV/A.N.SI_COV_BENFTS.116..", {{"format", "csv"}}, "", kPrepared});
+  ASSERT_EQ(national.status, 200);
+  EXPECT_EQ(Count(national.body, "\n"), 2);  // the header and 2019
+  EXPECT_NE(national.body.find(",A,N,SI_COV_BENFTS,116,_T,_T,2019,11.25,"), std::string::npos);
+  EXPECT_EQ(Handle(store, {"data/DF_SP_COV/A.R....", {}, "", kPrepared}).status, 404);
+}
+
+// ------------------------------------------------------------------ national targets
+
+TEST_F(SdmxTest, TargetsFlowHasItsOwnStructure) {
+  Response flows = Get("dataflow/all/all/latest/");
+  ASSERT_EQ(flows.status, 200);
+  EXPECT_EQ(Count(flows.body, "<str:Dataflow "), 2);
+  EXPECT_NE(flows.body.find("<str:Dataflow id=\"DF_SP_TGT\" agencyID=\"SPP\" version=\"1.0\""),
+            std::string::npos);
+  EXPECT_NE(flows.body.find("<Ref id=\"DSD_SP_TGT\""), std::string::npos);
+  Response one = Get("dataflow/SPP/DF_SP_TGT/1.0");
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(Count(one.body, "<str:Dataflow "), 1);
+
+  for (const char* path : {"datastructure/all/DSD_SP_TGT/latest/", "dataflow/SPP/DF_SP_TGT/1.0",
+                           "datastructure/all/all/latest"}) {
+    for (const char* references : {"none", "children", "all"}) {
+      Response r = Get(path, {{"references", references}});
+      ASSERT_EQ(r.status, 200) << path << " " << references;
+      EXPECT_EQ(Validate(r.body), "") << path << " " << references;
+    }
+  }
+  Response r = Get("datastructure/all/DSD_SP_TGT/latest/", {{"references", "children"}});
+  const std::string& b = r.body;
+  EXPECT_EQ(Count(b, "<str:DataStructure "), 1);
+  ExpectDimensionsInOrder(b, kTargetDimensionIds);
+  // 6 dimensions, TIME_PERIOD, UNIT_MEASURE, UNIT_MULT, SOURCE_DETAIL and OBS_VALUE.
+  EXPECT_EQ(Count(b, "package=\"conceptscheme\""), 11);
+  // Its children are its own codelists: CL_TARGET_TYPE, not the coverage's CL_REPORTING_TYPE.
+  for (const char* cl : {"CL_FREQ", "CL_SERIES", "CL_AREA", "CL_SEX", "CL_AGE", "CL_TARGET_TYPE",
+                         "CL_UNIT_MEASURE", "CL_UNIT_MULT"}) {
+    EXPECT_NE(b.find(std::string("<str:Codelist id=\"") + cl + "\""), std::string::npos) << cl;
+  }
+  EXPECT_EQ(Count(b, "<str:Codelist id="), 8);
+  EXPECT_NE(b.find("<str:Concept id=\"TARGET_TYPE\""), std::string::npos);
+  std::smatch m;
+  std::regex interim("<str:Code id=\"INTERIM\"[^>]*>(.*?)</str:Code>");
+  ASSERT_TRUE(std::regex_search(b, m, interim));
+  EXPECT_EQ(m[1].str(),
+            "<com:Name xml:lang=\"en\">Interim target (2025)</com:Name>"
+            "<com:Name xml:lang=\"zh\">中期目标（2025年）</com:Name>"
+            "<com:Name xml:lang=\"ru\">Промежуточный целевой показатель (2025 год)</com:Name>"
+            "<com:Name xml:lang=\"fr\">Cible intermédiaire (2025)</com:Name>");
+  Response codelist = Get("codelist/SPP/CL_TARGET_TYPE/1.0");
+  ASSERT_EQ(codelist.status, 200);
+  EXPECT_EQ(Validate(codelist.body), "");
+  EXPECT_EQ(Count(codelist.body, "<str:Code id="), 3);
+  EXPECT_EQ(Get("datastructure/all/DSD_SP_NOPE").status, 404);
+  EXPECT_EQ(Get("dataflow/all/DF_SP_NOPE").status, 404);
+}
+
+// The published targets set in SetUpTestSuite, written out by hand: KHM (116) benefits, KHM
+// pensions for women 65+ (baseline 2025 beside the 2025 interim), LAO (418) children (its later
+// revision; no interim). VNM's deleted target and THA's draft are not served.
+TEST_F(SdmxTest, TargetsDataAreThePublishedTargets) {
+  Response r = Get("data/SPP,DF_SP_TGT,1.0/all/all", {{"format", "csv"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body,
+            "DATAFLOW,FREQ,SERIES,REF_AREA,SEX,AGE,TARGET_TYPE,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,"
+            "UNIT_MULT,SOURCE_DETAIL\n"
+            "SPP:DF_SP_TGT(1.0),A,SI_COV_BENFTS,116,_T,_T,BASELINE,2021,24.5,PT,0,"
+            "National Social Protection Policy Framework\n"
+            "SPP:DF_SP_TGT(1.0),A,SI_COV_BENFTS,116,_T,_T,INTERIM,2025,35,PT,0,"
+            "National Social Protection Policy Framework\n"
+            "SPP:DF_SP_TGT(1.0),A,SI_COV_BENFTS,116,_T,_T,TARGET,2030,50,PT,0,"
+            "National Social Protection Policy Framework\n"
+            "SPP:DF_SP_TGT(1.0),A,SI_COV_CHLD,418,_T,_T,BASELINE,2019,5.25,PT,0,"
+            "Child benefit plan\n"
+            "SPP:DF_SP_TGT(1.0),A,SI_COV_CHLD,418,_T,_T,TARGET,2030,20,PT,0,Child benefit plan\n"
+            "SPP:DF_SP_TGT(1.0),A,SI_COV_PENSN,116,F,Y_GE65,BASELINE,2025,10,PT,0,"
+            "National Social Protection Policy Framework\n"
+            "SPP:DF_SP_TGT(1.0),A,SI_COV_PENSN,116,F,Y_GE65,INTERIM,2025,12,PT,0,"
+            "National Social Protection Policy Framework\n"
+            "SPP:DF_SP_TGT(1.0),A,SI_COV_PENSN,116,F,Y_GE65,TARGET,2030,30,PT,0,"
+            "National Social Protection Policy Framework\n");
+
+  // A key, OR and a period; the kind as a dimension.
+  Response key = Get("data/DF_SP_TGT/A.SI_COV_PENSN+SI_COV_CHLD.116+418...TARGET",
+                     {{"format", "csv"}, {"detail", "dataonly"}});
+  ASSERT_EQ(key.status, 200) << key.body;
+  EXPECT_EQ(key.body.substr(key.body.find('\n') + 1),
+            "SPP:DF_SP_TGT(1.0),A,SI_COV_CHLD,418,_T,_T,TARGET,2030,20,,,\n"
+            "SPP:DF_SP_TGT(1.0),A,SI_COV_PENSN,116,F,Y_GE65,TARGET,2030,30,,,\n");
+  Response period = Get("data/DF_SP_TGT/all",
+                        {{"startPeriod", "2022"}, {"endPeriod", "2025"}, {"format", "csv"}});
+  ASSERT_EQ(period.status, 200);
+  EXPECT_EQ(Count(period.body, "\n"),
+            4);  // header, KHM benefits interim, pensions baseline and interim
+  EXPECT_EQ(Count(period.body, ",2025,"), 3);
+
+  // Every SDMX-ML layout validates; StructureSpecificData against DSD_SP_TGT's own schema.
+  Response generic = Get("data/DF_SP_TGT/all/all");
+  ASSERT_EQ(generic.status, 200);
+  EXPECT_EQ(Validate(generic.body), "");
+  EXPECT_NE(generic.body.find("<message:Structure structureID=\"DSD_SP_TGT\""), std::string::npos);
+  EXPECT_NE(generic.body.find("<generic:Value id=\"TARGET_TYPE\" value=\"INTERIM\"/>"),
+            std::string::npos);
+  EXPECT_EQ(Count(generic.body, "<generic:Obs>"), 8);
+  Response flat = Get("data/DF_SP_TGT/all/all", {{"dimensionAtObservation", "AllDimensions"}});
+  ASSERT_EQ(flat.status, 200);
+  EXPECT_EQ(Validate(flat.body), "");
+  for (bool is_flat : {false, true}) {
+    std::vector<std::pair<std::string, std::string>> q = {{"format", "structurespecificdata"}};
+    if (is_flat) q.push_back({"dimensionAtObservation", "AllDimensions"});
+    Response ss = Get("data/DF_SP_TGT/all/all", q);
+    ASSERT_EQ(ss.status, 200);
+    EXPECT_EQ(Validate(ss.body, true, is_flat, kTargetsDsdId), "") << is_flat;
+    EXPECT_EQ(Count(ss.body, "<Obs "), 8);
+    // The coverage's schema does not accept it (so the check means something).
+    EXPECT_NE(Validate(ss.body, true, is_flat, kDsdId), "");
+  }
+  for (const char* detail : {"serieskeysonly", "nodata", "dataonly"}) {
+    Response d = Get("data/DF_SP_TGT/all/all", {{"detail", detail}});
+    ASSERT_EQ(d.status, 200) << detail;
+    EXPECT_EQ(Validate(d.body), "") << detail;
+  }
+
+  // SDMX-JSON: LAO's 2030 target is 20.
+  Response json = Get("data/DF_SP_TGT/A.SI_COV_CHLD.418...", {{"format", "jsondata"}});
+  ASSERT_EQ(json.status, 200);
+  auto j = nlohmann::json::parse(json.body);
+  const auto& dims = j["structure"]["dimensions"]["series"];
+  ASSERT_EQ(dims.size(), 6u);
+  for (int i = 0; i < kKeyDimensions; ++i) EXPECT_EQ(dims[i]["id"], kTargetDimensionIds[i]);
+  EXPECT_EQ(j["structure"]["dimensions"]["observation"][0]["values"].size(), 2u);  // 2019, 2030
+  const auto& series = j["dataSets"][0]["series"];
+  ASSERT_EQ(series.size(), 2u);
+  std::map<std::string, double> by_type;
+  for (const auto& [k, v] : series.items()) {
+    int type_index = std::stoi(k.substr(k.rfind(':') + 1));
+    std::string type = dims[5]["values"][type_index]["id"];
+    for (const auto& [pos, row] : v["observations"].items()) by_type[type] = row[0];
+  }
+  EXPECT_EQ(by_type, (std::map<std::string, double>{{"BASELINE", 5.25}, {"TARGET", 20}}));
+
+  // No results, and keys of the wrong length, as for the coverage flow.
+  Response none = Get("data/DF_SP_TGT/A.SI_COV_CHLD.418...INTERIM");
+  EXPECT_EQ(none.status, 404);
+  EXPECT_NE(none.body.find("code=\"100\""), std::string::npos);
+  EXPECT_EQ(Get("data/DF_SP_TGT/A.SI_COV_BENFTS.764...").status, 404);  // THA: a draft only
+  EXPECT_EQ(Get("data/DF_SP_TGT/A.SI_COV_BENFTS.704...").status, 404);  // VNM: deleted
+  Response bad = Get("data/DF_SP_TGT/A.SI_COV_BENFTS.116.._T");         // five parts
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("FREQ.SERIES.REF_AREA.SEX.AGE.TARGET_TYPE"), std::string::npos);
+  // A streamed request is answered whole: the targets are few.
+  Request streamed{"data/DF_SP_TGT/all/all", {}, "", kPrepared, true};
+  Response whole = Handle(*store_, streamed);
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_FALSE(whole.stream);
+  EXPECT_EQ(whole.body, generic.body);
+}
+
+// A store that fails after the headers were sent: the first series is read before Handle()
+// returns, then the observations table disappears (renamed from another connection), so the
+// next series' query fails. The message must not look complete: SDMX-ML ends with the error
+// comment and without its closing tags, SDMX-CSV just stops, and the stream reports failure (the
+// server then aborts the chunked body). A failure before the first series is a whole 500.
+TEST(SdmxStreamFailure, AStoreErrorMidMessageLeavesItVisiblyIncomplete) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("spcoop_sdmx_fail_test_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string db = (dir / "spcoop.db").string();
+  {
+    auto store = OpenStore(db);
+    ASSERT_TRUE(store) << store.error().ToString();
+    ASSERT_TRUE((*store)->Migrate().ok());
+    ASSERT_TRUE(ingest::LoadReferenceData(**store, SPCOOP_REFERENCE_DIR));
+  }
+  auto rename = [&](std::string_view from, std::string_view to) {
+    auto other = OpenStore(db);
+    ASSERT_TRUE(other);
+    Status renamed = (*other)->Transact([&](sql::Tx& tx) -> Status {
+      auto done = tx.Exec(fmt::format("ALTER TABLE {} RENAME TO {}", from, to), {});
+      return done ? Status::Ok() : done.error();
+    });
+    ASSERT_TRUE(renamed.ok()) << renamed.ToString();
+  };
+  for (const char* format : {"genericdata", "structurespecificdata", "csv"}) {
+    SCOPED_TRACE(format);
+    auto opened = OpenStore(db);
+    ASSERT_TRUE(opened);
+    Store& store = **opened;
+    Request r{"data/DF_SP_COV/all/all", {{"format", format}}, "", kPrepared, true};
+    Response whole = Handle(store, Request{r.path, r.query, "", kPrepared, false});
+    ASSERT_EQ(whole.status, 200);
+    Response streamed = Handle(store, r);
+    ASSERT_EQ(streamed.status, 200);
+    ASSERT_TRUE(streamed.stream);
+    rename("obs_revision", "obs_revision_away");
+    std::string body;
+    EXPECT_FALSE(streamed.stream([&](std::string_view piece) {
+      body += piece;
+      return true;
+    }));
+    rename("obs_revision_away", "obs_revision");
+    // What was sent is the start of the whole message: the first series (SI_COV_BENFTS) whole.
+    ASSERT_FALSE(body.empty());
+    const bool csv = std::string_view(format) == "csv";
+    const std::string sent = csv ? body : body.substr(0, body.find("\n<!-- SDMX error"));
+    EXPECT_TRUE(whole.body.starts_with(sent));
+    EXPECT_LT(sent.size(), whole.body.size());
+    EXPECT_NE(sent.find("SI_COV_BENFTS"), std::string::npos);
+    EXPECT_EQ(sent.find("SI_COV_CHLD"), std::string::npos);
+    if (!csv) {
+      EXPECT_TRUE(body.ends_with(" Query again. -->\n")) << body.substr(body.size() - 300);
+      EXPECT_NE(body.find("<!-- SDMX error 500: this message is incomplete: the database failed "
+                          "while it was sent ("),
+                std::string::npos);
+      EXPECT_EQ(body.find("</message:DataSet>"), std::string::npos);
+    } else {
+      EXPECT_TRUE(body.ends_with("\n"));  // whole rows only
+    }
+  }
+  // Before the first series the status can still change: a whole SDMX error message.
+  auto opened = OpenStore(db);
+  ASSERT_TRUE(opened);
+  rename("obs_revision", "obs_revision_away");
+  Response failed = Handle(**opened, Request{"data/DF_SP_COV/all/all", {}, "", kPrepared, true});
+  EXPECT_EQ(failed.status, 500);
+  EXPECT_FALSE(failed.stream);
+  EXPECT_NE(failed.body.find("<message:ErrorMessage code=\"500\">"), std::string::npos);
+  rename("obs_revision_away", "obs_revision");
+  opened->reset();
+  fs::remove_all(dir);
 }
 
 }  // namespace

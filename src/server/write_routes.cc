@@ -909,7 +909,8 @@ Result<json> HandleUpload(Context& ctx) {
               [](const auto& a, const auto& b) { return a.line < b.line; });
     std::vector<StatusDetail> details;
     for (const ingest::RowError& e : errors) {
-      details.push_back({e.Location(), ingest::RenderRowErrorMessage(e, lang)});
+      details.push_back(
+          {ingest::RenderRowErrorLocation(e, lang), ingest::RenderRowErrorMessage(e, lang)});
     }
     return Err(Status::InvalidArgument(
                    fmt::format("{}: {} problem(s) found; nothing was stored. Fix every row and "
@@ -927,9 +928,13 @@ Result<json> HandleUpload(Context& ctx) {
   std::vector<DraftChange> changes;
   for (const Observation& o : parsed.rows) {
     auto it = by_key.find(o.key);
+    // Publishing makes the values national (REPORTING_TYPE N); that alone is not a change to
+    // review, so the file's reporting type is not compared.
+    Attributes attributes = o.attributes;
+    if (it != by_key.end()) attributes.reporting_type = it->second->attributes.reporting_type;
     if (it == by_key.end()) {
       ++added;
-    } else if (it->second->value != o.value || !(it->second->attributes == o.attributes)) {
+    } else if (it->second->value != o.value || !(it->second->attributes == attributes)) {
       ++changed;
     } else {
       ++unchanged;

@@ -18,6 +18,7 @@
 
 #include "spcoop/core/codes.h"
 #include "spcoop/ingest/ingest.h"
+#include "spcoop/ingest/messages.h"
 #include "spcoop/ingest/reference.h"
 #include "spcoop/store/store.h"
 #include "xlsx.h"  // src/ingest: to look inside the template
@@ -65,11 +66,14 @@ class SpreadsheetTest : public ::testing::Test {
     return s;
   }
 
-  std::vector<std::string> Errors(const std::string& bytes, const std::string& name) {
+  std::vector<std::string> Errors(const std::string& bytes, const std::string& name,
+                                  Language lang = Language::kEn) {
     auto parsed = ingest::Parse(bytes, name, economies_, {});
     EXPECT_TRUE(parsed);
     std::vector<std::string> out;
-    for (const ingest::RowError& e : parsed->errors) out.push_back(e.ToString());
+    for (const ingest::RowError& e : parsed->errors) {
+      out.push_back(lang == Language::kEn ? e.ToString() : ingest::RenderRowError(e, lang));
+    }
     return out;
   }
 
@@ -178,6 +182,15 @@ TEST_F(SpreadsheetTest, AFilledTemplateImportsWithRowErrorsNamingSheetAndCell) {
   auto refused = ingest::ImportData(*target, bad, "KHM.xlsx", request);
   ASSERT_FALSE(refused);
   EXPECT_EQ(*target->CountObservations({}), 0);
+  // In the focal point's language the sheet and cell are named in it too (HTTP details' path).
+  request.lang = Language::kFr;
+  refused = ingest::ImportData(*target, bad, "KHM.xlsx", request);
+  ASSERT_FALSE(refused);
+  ASSERT_EQ(refused.error().details().size(), 2u);
+  EXPECT_EQ(refused.error().details()[0].path,
+            "KHM.xlsx:4 (feuille « SI_COV_BENFTS », cellule F4)");
+  EXPECT_EQ(refused.error().details()[1].path, "KHM.xlsx:3 (feuille « SI_COV_PENSN », cellule B3)");
+  request.lang = Language::kEn;
 
   auto imported = ingest::ImportData(*target, fill(false), "KHM.xlsx", request);
   ASSERT_TRUE(imported) << imported.error().ToString();
@@ -231,6 +244,14 @@ TEST_F(SpreadsheetTest, FormulasDatesAndValuesOutsideTheTableAreRefused) {
                 "Text and type the value again (a year as 2019)",
                 "table.xlsx:4 (sheet 'data' cell F4): a value in a column without a name in row "
                 "1. Fix: give the column a name in row 1, or clear the cell"}));
+  // The same in Chinese and Russian: the sheet and cell too, the sheet's name as written.
+  std::vector<std::string> zh = Errors(bytes, "table.xlsx", Language::kZh);
+  ASSERT_EQ(zh.size(), 3u);
+  EXPECT_TRUE(zh[0].starts_with("table.xlsx:2（工作表“data”单元格 D2）: value“16.4”：")) << zh[0];
+  EXPECT_TRUE(zh[2].starts_with("table.xlsx:4（工作表“data”单元格 F4）: ")) << zh[2];
+  std::vector<std::string> ru = Errors(bytes, "table.xlsx", Language::kRu);
+  ASSERT_EQ(ru.size(), 3u);
+  EXPECT_TRUE(ru[1].starts_with("table.xlsx:3 (лист «data», ячейка C3): year «43466»: ")) << ru[1];
 }
 
 TEST_F(SpreadsheetTest, MergedHeadersAreRefused) {
@@ -257,6 +278,11 @@ TEST_F(SpreadsheetTest, MergedHeadersAreRefused) {
             std::vector<std::string>{
                 "merged.xlsx:1 (sheet 'SI_COV_CHLD'): cells B1:C1 are merged. Fix: unmerge "
                 "them: row 1 needs one column name per column, and each value its own cell"});
+  EXPECT_EQ(Errors(merged, "merged.xlsx", Language::kFr),
+            std::vector<std::string>{
+                "merged.xlsx:1 (feuille « SI_COV_CHLD »): les cellules B1:C1 sont fusionnées. "
+                "Correction : défusionnez-les : la ligne 1 doit avoir un nom par colonne, et "
+                "chaque valeur sa propre cellule"});
   // A good sheet beside one with merged cells: nothing of the workbook is kept (found by fuzzing).
   const std::string mixed = Workbook([](lxw_workbook* wb) {
     lxw_worksheet* good = workbook_add_worksheet(wb, "SI_COV_PENSN");

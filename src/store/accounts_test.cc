@@ -299,6 +299,7 @@ TEST_P(AccountsTest, DraftsStayApartUntilPublished) {
   EXPECT_EQ((*hist)[0].provenance.author, "ana");
   EXPECT_EQ((*hist)[0].provenance.reason, "typo");
   EXPECT_EQ((*hist)[0].provenance.origin, "changeset:" + std::to_string(cs->id));
+  EXPECT_EQ((*hist)[0].attributes.reporting_type, "N");  // a focal point's figure is national
   auto targets = store_->ListTargets({});
   ASSERT_EQ(targets->size(), 1u);
   EXPECT_EQ(targets->front().target_2030, 60);
@@ -327,7 +328,9 @@ TEST_P(AccountsTest, AnInterruptedPublicationCompletesWhenRepeated) {
   r.file_name = "partial";
   r.format = "changeset";
   r.provenance = {"ana", "", "r"};
-  ASSERT_TRUE(store_->ApplyImport(r, std::vector{Obs(2022, 20)}, {}));
+  Observation applied = Obs(2022, 20);
+  applied.attributes.reporting_type = "N";  // as publication writes it: national
+  ASSERT_TRUE(store_->ApplyImport(r, std::vector{applied}, {}));
   ASSERT_TRUE(store_
                   ->Transact([&](sql::Tx& tx) -> Status {
                     auto x = tx.Exec("INSERT INTO changeset_event (changeset_id, state, actor, "

@@ -271,6 +271,14 @@ CREATE TRIGGER draft_change_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON d
 CREATE TRIGGER narrative_revision_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON narrative_revision
   FOR EACH STATEMENT EXECUTE FUNCTION spcoop_refuse_rewrite();
 )sql"},
+    // As SQLite's migration 4 (sqlite_migrations.h, which also says why there is no 3 here).
+    {4, "the reporting type (G global, N national) of each observation revision", R"sql(
+-- REPORTING_TYPE of each revision; earlier revisions published from a change set are national.
+ALTER TABLE obs_revision ADD COLUMN reporting_type TEXT NOT NULL DEFAULT 'G';
+ALTER TABLE obs_revision DISABLE TRIGGER obs_revision_append_only;
+UPDATE obs_revision SET reporting_type = 'N' WHERE origin LIKE 'changeset:%';
+ALTER TABLE obs_revision ENABLE TRIGGER obs_revision_append_only;
+)sql"},
 };
 
 }  // namespace spcoop::pg

@@ -269,7 +269,9 @@ struct AttrHash {
     std::hash<std::string_view> h;
     const Attributes& a = o->attributes;
     size_t v = static_cast<size_t>(o->state);
-    for (const std::string* s : {&a.unit, &a.nature, &a.source, &a.note}) v = v * 1000003u ^ h(*s);
+    for (const std::string* s : {&a.unit, &a.nature, &a.source, &a.note, &a.reporting_type}) {
+      v = v * 1000003u ^ h(*s);
+    }
     return v;
   }
 };
@@ -323,7 +325,7 @@ CREATE TEMP TABLE imp_key (
 CREATE TEMP TABLE imp_attr (
   aid INTEGER PRIMARY KEY,
   unit TEXT NOT NULL, nature TEXT NOT NULL, source TEXT NOT NULL, note TEXT NOT NULL,
-  state TEXT NOT NULL
+  state TEXT NOT NULL, reporting_type TEXT NOT NULL
 ) ON COMMIT DROP;
 CREATE TEMP TABLE imp_row (
   ord INTEGER GENERATED ALWAYS AS IDENTITY (MINVALUE 0 START 0 CACHE 1000),
@@ -350,7 +352,8 @@ CREATE TEMP TABLE imp_diff ON COMMIT DROP AS
 SELECT r.ord, m.key_id, r.year, r.value, r.aid,
        CASE WHEN rev.id IS NULL OR rev.deleted THEN 0
             WHEN rev.value = r.value AND rev.unit = a.unit AND rev.nature = a.nature
-                 AND rev.source = a.source AND rev.note = a.note AND rev.state = a.state THEN 2
+                 AND rev.source = a.source AND rev.note = a.note AND rev.state = a.state
+                 AND rev.reporting_type = a.reporting_type THEN 2
             ELSE 1 END AS change
 FROM imp_row r
 JOIN imp_key m ON m.kid = r.kid
@@ -366,9 +369,9 @@ LEFT JOIN obs_revision rev ON rev.id = c.revision_id
 constexpr std::string_view kAppendRevisions = R"sql(
 WITH ins AS (
   INSERT INTO obs_revision (key_id, year, value, deleted, unit, nature, source, note, state,
-                            author, origin, reason, recorded_at, import_id)
+                            author, origin, reason, recorded_at, import_id, reporting_type)
   SELECT d.key_id, d.year, d.value, FALSE, a.unit, a.nature, a.source, a.note, a.state,
-         $1, $2, $3, $4, $5
+         $1, $2, $3, $4, $5, a.reporting_type
   FROM imp_diff d JOIN imp_attr a ON a.aid = d.aid
   WHERE d.change <> 2
   RETURNING id, key_id, year),
@@ -765,7 +768,8 @@ class PostgresStore final : public Store {
       Where w = ObservationWhere(f);
       std::string sql =
           "SELECT k.series, k.economy, k.sex, k.age, k.quantile, c.year, r.value, r.unit, "
-          "r.nature, r.source, r.note, r.id, r.state FROM obs_current c JOIN obs_key k ON k.id = "
+          "r.nature, r.source, r.note, r.id, r.state, r.reporting_type FROM obs_current c JOIN "
+          "obs_key k ON k.id = "
           "c.key_id JOIN obs_revision r ON r.id = c.revision_id" +
           w.sql() + " ORDER BY k.series, k.economy, k.sex, k.age, k.quantile, c.year";
       if (f.limit > 0) {
@@ -782,7 +786,7 @@ class PostgresStore final : public Store {
         o.key = {Text(r[0]), Text(r[1]), Text(r[2]),
                  Text(r[3]), Text(r[4]), static_cast<int>(Int(r[5]))};
         o.value = Real(r[6]);
-        o.attributes = {Text(r[7]), Text(r[8]), Text(r[9]), Text(r[10])};
+        o.attributes = {Text(r[7]), Text(r[8]), Text(r[9]), Text(r[10]), Text(r[13])};
         o.revision = Int(r[11]);
         o.state = ParseState(Text(r[12]));
         out.push_back(std::move(o));
@@ -809,10 +813,10 @@ class PostgresStore final : public Store {
       pqxx::nontransaction tx(*conn_);
       auto res = tx.exec_params(
           "SELECT r.id, r.value, r.deleted, r.unit, r.nature, r.source, r.note, r.state, "
-          "r.author, r.origin, r.reason, r.recorded_at, COALESCE(r.import_id, 0) "
-          "FROM obs_revision r JOIN obs_key k ON k.id = r.key_id WHERE k.series = $1 AND "
-          "k.economy = $2 AND k.sex = $3 AND k.age = $4 AND k.quantile = $5 AND r.year = $6 "
-          "ORDER BY r.id",
+          "r.author, r.origin, r.reason, r.recorded_at, COALESCE(r.import_id, 0), "
+          "r.reporting_type FROM obs_revision r JOIN obs_key k ON k.id = r.key_id "
+          "WHERE k.series = $1 AND k.economy = $2 AND k.sex = $3 AND k.age = $4 "
+          "AND k.quantile = $5 AND r.year = $6 ORDER BY r.id",
           key.series, key.economy, key.sex, key.age, key.quantile, key.year);
       std::vector<Revision> out;
       out.reserve(res.size());
@@ -822,7 +826,7 @@ class PostgresStore final : public Store {
         r.key = key;
         r.value = OptReal(row[1]);
         r.deleted = Bool(row[2]);
-        r.attributes = {Text(row[3]), Text(row[4]), Text(row[5]), Text(row[6])};
+        r.attributes = {Text(row[3]), Text(row[4]), Text(row[5]), Text(row[6]), Text(row[13])};
         r.state = ParseState(Text(row[7]));
         r.provenance = {Text(row[8]), Text(row[9]), Text(row[10])};
         r.recorded_at = Text(row[11]);
@@ -839,8 +843,9 @@ class PostgresStore final : public Store {
       pqxx::work tx(*conn_);
       LockForWrite(tx, kLockObservations);
       auto cur = tx.exec_params(
-          "SELECT c.key_id, r.deleted, r.unit, r.nature, r.source, r.note, r.state "
-          "FROM obs_current c JOIN obs_key k ON k.id = c.key_id JOIN obs_revision r "
+          "SELECT c.key_id, r.deleted, r.unit, r.nature, r.source, r.note, r.state, "
+          "r.reporting_type FROM obs_current c JOIN obs_key k ON k.id = c.key_id JOIN obs_revision "
+          "r "
           "ON r.id = c.revision_id WHERE k.series = $1 AND k.economy = $2 AND k.sex = $3 "
           "AND k.age = $4 AND k.quantile = $5 AND c.year = $6",
           key.series, key.economy, key.sex, key.age, key.quantile, key.year);
@@ -853,17 +858,18 @@ class PostgresStore final : public Store {
       Revision r;
       r.key = key;
       r.deleted = true;
-      r.attributes = {Text(cur[0][2]), Text(cur[0][3]), Text(cur[0][4]), Text(cur[0][5])};
+      r.attributes = {Text(cur[0][2]), Text(cur[0][3]), Text(cur[0][4]), Text(cur[0][5]),
+                      Text(cur[0][7])};
       r.state = ParseState(Text(cur[0][6]));
       r.provenance = provenance;
       r.recorded_at = NowUtc();
       r.id = Int(tx.exec_params1(
           "INSERT INTO obs_revision (key_id, year, value, deleted, unit, nature, source, note, "
-          "state, author, origin, reason, recorded_at, import_id) VALUES "
-          "($1, $2, NULL, TRUE, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL) RETURNING id",
+          "state, author, origin, reason, recorded_at, import_id, reporting_type) VALUES "
+          "($1, $2, NULL, TRUE, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12) RETURNING id",
           key_id, key.year, r.attributes.unit, r.attributes.nature, r.attributes.source,
           r.attributes.note, std::string(StateName(r.state)), provenance.author, provenance.origin,
-          provenance.reason, r.recorded_at)[0]);
+          provenance.reason, r.recorded_at, r.attributes.reporting_type)[0]);
       tx.exec_params0(
           "INSERT INTO obs_current (key_id, year, revision_id) VALUES ($1, $2, $3) "
           "ON CONFLICT (key_id, year) DO UPDATE SET revision_id = EXCLUDED.revision_id",
@@ -1064,14 +1070,14 @@ class PostgresStore final : public Store {
       s.complete();
     }
     {
-      pqxx::stream_to s(
-          tx, "imp_attr",
-          std::vector<std::string>{"aid", "unit", "nature", "source", "note", "state"});
+      pqxx::stream_to s(tx, "imp_attr",
+                        std::vector<std::string>{"aid", "unit", "nature", "source", "note", "state",
+                                                 "reporting_type"});
       for (size_t i = 0; i < enc.attrs.size(); ++i) {
         const Observation& o = *enc.attrs[i];
         const Attributes& a = o.attributes;
         s << std::make_tuple(static_cast<int32_t>(i), a.unit, a.nature, a.source, a.note,
-                             std::string(StateName(o.state)));
+                             std::string(StateName(o.state)), a.reporting_type);
       }
       s.complete();
     }

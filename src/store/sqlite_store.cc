@@ -292,9 +292,9 @@ class SqliteStore final : public Store {
                             db_->Prepare("INSERT INTO obs_key (series, economy, sex, age, "
                                          "quantile) VALUES (?,?,?,?,?)"));
     SPCOOP_ASSIGN_OR_RETURN(
-        auto sel, db_->Prepare("SELECT value, deleted, unit, nature, source, note, state FROM "
-                               "obs_revision WHERE key_id = ? AND year = ? ORDER BY id DESC "
-                               "LIMIT 1"));
+        auto sel, db_->Prepare("SELECT value, deleted, unit, nature, source, note, state, "
+                               "reporting_type FROM obs_revision WHERE key_id = ? AND year = ? "
+                               "ORDER BY id DESC LIMIT 1"));
     SPCOOP_ASSIGN_OR_RETURN(auto ins_rev, PrepareInsertRevision());
     SPCOOP_ASSIGN_OR_RETURN(int64_t next_id, NextRevisionId());
 
@@ -337,7 +337,8 @@ class SqliteStore final : public Store {
           bool same = sel.Int(1) == 0 && !sel.IsNull(0) && sel.Real(0) == o.value &&
                       sel.Text(2) == o.attributes.unit && sel.Text(3) == o.attributes.nature &&
                       sel.Text(4) == o.attributes.source && sel.Text(5) == o.attributes.note &&
-                      sel.Text(6) == StateName(o.state);
+                      sel.Text(6) == StateName(o.state) &&
+                      sel.Text(7) == o.attributes.reporting_type;
           bool was_deleted = sel.Int(1) != 0;
           change = same ? RowChange::kUnchanged
                         : (was_deleted ? RowChange::kAdded : RowChange::kChanged);
@@ -373,7 +374,8 @@ class SqliteStore final : public Store {
     std::string where = ObservationWhere(f, binds);
     std::string sql =
         "SELECT k.series, k.economy, k.sex, k.age, k.quantile, r.year, r.value, r.unit, r.nature, "
-        "r.source, r.note, r.id, r.state FROM obs_key k JOIN obs_revision r ON r.key_id = k.id" +
+        "r.source, r.note, r.id, r.state, r.reporting_type FROM obs_key k JOIN obs_revision r ON "
+        "r.key_id = k.id" +
         where + " ORDER BY k.series, k.economy, k.sex, k.age, k.quantile, r.year";
     if (f.limit > 0) sql += fmt::format(" LIMIT {} OFFSET {}", f.limit, f.offset);
     SPCOOP_ASSIGN_OR_RETURN(auto st, db_->Prepare(sql));
@@ -386,7 +388,7 @@ class SqliteStore final : public Store {
       o.key = {st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4),
                static_cast<int>(st.Int(5))};
       o.value = st.Real(6);
-      o.attributes = {st.Text(7), st.Text(8), st.Text(9), st.Text(10)};
+      o.attributes = {st.Text(7), st.Text(8), st.Text(9), st.Text(10), st.Text(13)};
       o.revision = st.Int(11);
       o.state = ParseState(st.Text(12));
       out.push_back(std::move(o));
@@ -410,7 +412,8 @@ class SqliteStore final : public Store {
         auto st,
         db_->Prepare("SELECT r.id, r.value, r.deleted, r.unit, r.nature, r.source, r.note, "
                      "r.state, r.author, r.origin, r.reason, r.recorded_at, "
-                     "COALESCE(r.import_id, 0) FROM obs_revision r JOIN obs_key k ON k.id = "
+                     "COALESCE(r.import_id, 0), r.reporting_type FROM obs_revision r JOIN obs_key "
+                     "k ON k.id = "
                      "r.key_id WHERE k.series = ? AND k.economy = ? AND k.sex = ? AND k.age = ? "
                      "AND k.quantile = ? AND r.year = ? ORDER BY r.id"));
     st.Bind(1, key.series).Bind(2, key.economy).Bind(3, key.sex).Bind(4, key.age);
@@ -424,7 +427,7 @@ class SqliteStore final : public Store {
       r.key = key;
       r.value = st.OptReal(1);
       r.deleted = st.Int(2) != 0;
-      r.attributes = {st.Text(3), st.Text(4), st.Text(5), st.Text(6)};
+      r.attributes = {st.Text(3), st.Text(4), st.Text(5), st.Text(6), st.Text(13)};
       r.state = ParseState(st.Text(7));
       r.provenance = {st.Text(8), st.Text(9), st.Text(10)};
       r.recorded_at = st.Text(11);
@@ -439,8 +442,9 @@ class SqliteStore final : public Store {
     SPCOOP_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
     SPCOOP_ASSIGN_OR_RETURN(
         auto sel,
-        db_->Prepare("SELECT r.key_id, r.deleted, r.unit, r.nature, r.source, r.note, r.state "
-                     "FROM obs_key k JOIN obs_revision r ON r.key_id = k.id WHERE k.series = ? "
+        db_->Prepare("SELECT r.key_id, r.deleted, r.unit, r.nature, r.source, r.note, r.state, "
+                     "r.reporting_type FROM obs_key k JOIN obs_revision r ON r.key_id = k.id "
+                     "WHERE k.series = ? "
                      "AND k.economy = ? AND k.sex = ? AND k.age = ? AND k.quantile = ? AND "
                      "r.year = ? ORDER BY r.id DESC LIMIT 1"));
     sel.Bind(1, key.series).Bind(2, key.economy).Bind(3, key.sex).Bind(4, key.age);
@@ -452,7 +456,7 @@ class SqliteStore final : public Store {
           key.sex, key.age, key.quantile, key.year)));
     }
     int64_t key_id = sel.Int(0);
-    Attributes attrs{sel.Text(2), sel.Text(3), sel.Text(4), sel.Text(5)};
+    Attributes attrs{sel.Text(2), sel.Text(3), sel.Text(4), sel.Text(5), sel.Text(7)};
     State state = ParseState(sel.Text(6));
     sel.Reset();
     Revision r;
@@ -598,8 +602,8 @@ class SqliteStore final : public Store {
   Result<Statement> PrepareInsertRevision() {
     return db_->Prepare(
         "INSERT INTO obs_revision (key_id, year, id, value, deleted, unit, nature, source, note, "
-        "state, author, origin, reason, recorded_at, import_id) VALUES "
-        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "state, author, origin, reason, recorded_at, import_id, reporting_type) VALUES "
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   }
 
   // The id the next revision gets. Call inside the write transaction.
@@ -626,7 +630,7 @@ class SqliteStore final : public Store {
     st.Bind(1, key_id).Bind(2, year).Bind(3, id).Bind(4, value).Bind(5, deleted ? 1 : 0);
     st.Bind(6, a.unit).Bind(7, a.nature).Bind(8, a.source).Bind(9, a.note);
     st.Bind(10, StateName(state)).Bind(11, p.author).Bind(12, p.origin).Bind(13, p.reason);
-    st.Bind(14, at);
+    st.Bind(14, at).Bind(16, a.reporting_type);
     if (import_id > 0) {
       st.Bind(15, import_id);
     } else {

@@ -4,8 +4,9 @@
 // fresh schema per test; without that variable they report SKIPPED. PostgreSQL-specific tests
 // (several connections, concurrency, raw SQL, errors) follow the conformance suite.
 #include "spcoop/store/store.h"
-#include "pg_test_schema.h"
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -19,11 +20,12 @@
 #include <filesystem>
 #include <latch>
 #include <map>
+#include <pqxx/pqxx>
 #include <thread>
 
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-#include <pqxx/pqxx>
+#include "pg_test_schema.h"
+#include "postgres_migrations.h"
+#include "sqlite_migrations.h"
 
 namespace spcoop {
 namespace {
@@ -86,9 +88,9 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(StoreTest, MigrateIsIdempotentAndVersioned) {
-  EXPECT_EQ(*store_->SchemaVersion(), 2);
+  EXPECT_EQ(*store_->SchemaVersion(), 4);  // 1, 2 and 4 (3 is left to another change)
   EXPECT_TRUE(store_->Migrate().ok());
-  EXPECT_EQ(*store_->SchemaVersion(), 2);
+  EXPECT_EQ(*store_->SchemaVersion(), 4);
 }
 
 TEST_P(StoreTest, EconomiesRoundTripWithFourNames) {
@@ -137,6 +139,99 @@ TEST_P(StoreTest, AttributeChangeIsAChange) {
   auto r = store_->ApplyImport(Record(), std::vector{Obs(2019, 16.4, "B")}, {});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->changed, 1);
+}
+
+// REPORTING_TYPE G (global) or N (national) is kept with each revision like the other
+// attributes: read back, compared on import, carried by a deletion.
+TEST_P(StoreTest, ReportingTypeIsKeptAndAChangeOfItIsARevision) {
+  Observation national = Obs(2019, 16.4);
+  national.attributes.reporting_type = "N";
+  auto first = store_->ApplyImport(Record(), std::vector{Obs(2018, 15.0), national}, {});
+  ASSERT_TRUE(first) << first.error().ToString();
+  auto rows = store_->QueryObservations({});
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].attributes.reporting_type, "G");
+  EXPECT_EQ((*rows)[1].attributes.reporting_type, "N");
+  // The same value and attributes, now from the global database: a change.
+  auto global = store_->ApplyImport(Record(), std::vector{Obs(2019, 16.4)}, {});
+  ASSERT_TRUE(global);
+  EXPECT_EQ(global->changed, 1);
+  auto back = store_->ApplyImport(Record(), std::vector{national}, {});
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->changed, 1);
+  auto same = store_->ApplyImport(Record(), std::vector{national}, {});
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->unchanged, 1);
+  auto deleted = store_->DeleteObservation(national.key, {"bob", "edit", "withdrawn"});
+  ASSERT_TRUE(deleted);
+  auto hist = store_->History(national.key);
+  ASSERT_TRUE(hist);
+  ASSERT_EQ(hist->size(), 4u);
+  EXPECT_EQ((*hist)[0].attributes.reporting_type, "N");
+  EXPECT_EQ((*hist)[1].attributes.reporting_type, "G");
+  EXPECT_EQ((*hist)[2].attributes.reporting_type, "N");
+  EXPECT_TRUE((*hist)[3].deleted);
+  EXPECT_EQ((*hist)[3].attributes.reporting_type, "N");
+}
+
+// Migration 4 classifies the revisions written before it from their origin: those published
+// from a change set are national (N), the others global (G); it leaves them append-only.
+TEST(SqliteMigrationTest, RevisionsBeforeMigration4GetTheirReportingTypeFromTheirOrigin) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("spcoop_migration_test_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string file = (dir / "old.db").string();
+  // A database of schema version 2 as the previous release left it, with two revisions.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  auto exec = [&](const std::string& sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    std::string message = err ? err : "";
+    sqlite3_free(err);
+    EXPECT_EQ(rc, SQLITE_OK) << message;
+  };
+  exec(
+      "CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at TEXT NOT NULL)");
+  for (const auto& m : sqlite::kMigrations) {
+    if (m.version > 2) continue;
+    exec(std::string(m.sql));
+    exec(fmt::format("INSERT INTO schema_migration VALUES ({}, 'old', '2026-01-01')", m.version));
+  }
+  exec(
+      "INSERT INTO obs_key (id, series, economy, sex, age, quantile) VALUES "
+      "(1, 'SI_COV_BENFTS', 'KHM', '_T', '_T', '_T')");
+  exec(
+      "INSERT INTO obs_revision (key_id, year, id, value, deleted, unit, nature, source, note, "
+      "state, author, origin, reason, recorded_at) VALUES "
+      "(1, 2019, 1, 16.4, 0, 'PERCENT', 'E', 'UN', '', 'published', 'system', 'import:1', 'r', "
+      "'2026-01-01'), "
+      "(1, 2020, 2, 18.0, 0, 'PERCENT', 'C', 'NSSF', '', 'published', 'fp', 'changeset:7', 'r', "
+      "'2026-01-02')");
+  exec("UPDATE sequence SET value = 2 WHERE name = 'obs_revision'");
+  sqlite3_close(db);
+
+  auto store = OpenStore(file);
+  ASSERT_TRUE(store);
+  ASSERT_EQ(*(*store)->SchemaVersion(), 2);
+  Status migrated = (*store)->Migrate();
+  ASSERT_TRUE(migrated.ok()) << migrated.ToString();
+  EXPECT_EQ(*(*store)->SchemaVersion(), 4);
+  auto rows = (*store)->QueryObservations({});
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].attributes.reporting_type, "G");  // 2019, from an import
+  EXPECT_EQ((*rows)[1].attributes.reporting_type, "N");  // 2020, from change set 7
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  EXPECT_NE(
+      sqlite3_exec(db, "UPDATE obs_revision SET reporting_type = 'G'", nullptr, nullptr, nullptr),
+      SQLITE_OK);  // still append-only
+  sqlite3_close(db);
+  store->reset();
+  std::filesystem::remove_all(dir);
 }
 
 TEST_P(StoreTest, ImportReportsWriteProgressEndingAtTheRowCount) {
@@ -465,9 +560,44 @@ TEST_F(PostgresStoreTest, ConcurrentMigrationsApplyEachMigrationOnce) {
     for (auto& t : threads) t.join();
     for (const Status& s : results) EXPECT_TRUE(s.ok()) << s.ToString();
     // Each migration applied once, however many processes raced.
-    EXPECT_EQ(*stores[0]->SchemaVersion(), 2);
-    EXPECT_EQ(fresh.Scalar("SELECT count(*) FROM schema_migration"), "2");
+    EXPECT_EQ(*stores[0]->SchemaVersion(), 4);  // migrations 1, 2 and 4
+    EXPECT_EQ(fresh.Scalar("SELECT count(*) FROM schema_migration"), "3");
   }
+}
+
+// PostgreSQL's migration 4 classifies the revisions written before it like SQLite's does, and
+// leaves the revision table append-only.
+TEST_F(PostgresStoreTest, RevisionsBeforeMigration4GetTheirReportingTypeFromTheirOrigin) {
+  PgSchema old(base_);
+  std::string sql =
+      "CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at TEXT NOT NULL);";
+  for (const auto& m : pg::kMigrations) {
+    if (m.version > 2) continue;
+    sql += std::string(m.sql);
+    sql += fmt::format("INSERT INTO schema_migration VALUES ({}, 'old', '2026-01-01');", m.version);
+  }
+  sql +=
+      "INSERT INTO obs_key (series, economy, sex, age, quantile) VALUES "
+      "('SI_COV_BENFTS', 'KHM', '_T', '_T', '_T');"
+      "INSERT INTO obs_revision (key_id, year, value, unit, nature, source, note, state, author, "
+      "origin, reason, recorded_at) SELECT id, y, v, 'PERCENT', '', 's', '', 'published', 'a', o, "
+      "'r', '2026-01-01' FROM obs_key, (VALUES (2019, 16.4, 'import:1'), (2020, 18.0, "
+      "'changeset:7')) AS t(y, v, o);"
+      "INSERT INTO obs_current SELECT key_id, year, id FROM obs_revision;";
+  ASSERT_EQ(old.Exec(sql), "");
+  auto store = OpenStore(old.uri());
+  ASSERT_TRUE(store) << store.error().ToString();
+  ASSERT_EQ(*(*store)->SchemaVersion(), 2);
+  Status migrated = (*store)->Migrate();
+  ASSERT_TRUE(migrated.ok()) << migrated.ToString();
+  auto rows = (*store)->QueryObservations({});
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].attributes.reporting_type, "G");
+  EXPECT_EQ((*rows)[1].attributes.reporting_type, "N");
+  EXPECT_NE(old.Exec("UPDATE obs_revision SET reporting_type = 'G'").find("append-only"),
+            std::string::npos);
 }
 
 TEST_F(PostgresStoreTest, TriggersRefuseEveryRewriteOfRevisions) {

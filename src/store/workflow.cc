@@ -456,6 +456,9 @@ Result<Changeset> PublishChangeset(Store& store, int64_t id, std::string_view ac
     if (c.kind != ChangeKind::kObservation) continue;
     Observation o = c.observation;
     o.state = State::kPublished;
+    // Reported by the country's focal point: national. (A move, not operator=(const char*),
+    // on which g++ 12 -O3 warns falsely, -Wrestrict.)
+    o.attributes.reporting_type = std::string(1, 'N');
     groups[{c.provenance.author, c.provenance.reason}].push_back(std::move(o));
   }
   int group_no = 0;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a command against a live `spcoop serve` on loopback: a fresh database with the bundled
-# reference data, a server on a free port, the command with the server's base URL
+# reference data, two national targets and one national figure, a server on a free port, the command with the server's base URL
 # (http://127.0.0.1:PORT) as its last argument; then the server is stopped.
 # Usage: with_server.sh SPCOOP_BINARY REFERENCE_DIR COMMAND [ARGS...]
 set -euo pipefail
@@ -20,6 +20,20 @@ cleanup() {
 trap cleanup EXIT
 
 "$binary" --db "$dir/spcoop.db" --data "$reference" -q init > "$dir/init.log"
+# National targets for the targets dataflow (DF_SP_TGT): Cambodia's benefits with an interim
+# target, and Lao PDR's child benefits without one.
+"$binary" --db "$dir/spcoop.db" -q target set --economy KHM --series SI_COV_BENFTS \
+  --baseline-year 2021 --baseline-value 24.5 --interim 35 --target 50 \
+  --reason "National Social Protection Policy Framework" > "$dir/targets.log"
+"$binary" --db "$dir/spcoop.db" -q target set --economy LAO --series SI_COV_CHLD \
+  --baseline-year 2019 --baseline-value 5.25 --target 20 --reason "Child benefit plan" \
+  >> "$dir/targets.log"
+# A national figure (REPORTING_TYPE N) beside the global data: Viet Nam's child benefits in 2024.
+printf '%s\n' 'DATAFLOW,FREQ,REPORTING_TYPE,SERIES,REF_AREA,SEX,AGE,TIME_PERIOD,OBS_VALUE,SOURCE_DETAIL' \
+  'SPP:DF_SP_COV(1.0),A,N,SI_COV_CHLD,704,_T,_T,2024,31.5,Viet Nam Social Security' \
+  > "$dir/national.csv"
+"$binary" --db "$dir/spcoop.db" -q import "$dir/national.csv" --reason "national figure" \
+  > "$dir/national.log"
 "$binary" --db "$dir/spcoop.db" serve --host 127.0.0.1 --port 0 --threads 2 --no-log \
   > "$dir/serve.log" 2>&1 &
 server_pid=$!

@@ -38,6 +38,15 @@ check generic_serieskeysonly "$base/data/DF_SP_COV/.G.SI_COV_PENSN...?detail=ser
 check generic_nodata "$base/data/DF_SP_COV/.G.SI_COV_PENSN...?detail=nodata"
 check generic_dataonly "$base/data/DF_SP_COV/.G.SI_COV_PENSN...?detail=dataonly&lastNObservations=1"
 check no_results_error "$base/data/DF_SP_COV/A.G.SI_COV_BENFTS.999../all"
+check national_reporting_type "$base/data/DF_SP_COV/A.N.SI_COV_CHLD.704../all"
+# The national targets' dataflow.
+check targets_dataflow_with_children "$base/dataflow/SPP/DF_SP_TGT/1.0?references=all"
+check targets_dsd_with_children "$base/datastructure/all/DSD_SP_TGT/latest/?references=children"
+check targets_generic_all "$base/data/SPP,DF_SP_TGT,1.0/all/all/"
+check targets_generic_key_period "$base/data/DF_SP_TGT/A.SI_COV_BENFTS.116...?startPeriod=2025&endPeriod=2030"
+check targets_generic_flat "$base/data/DF_SP_TGT/all/all?dimensionAtObservation=AllDimensions"
+check targets_generic_serieskeysonly "$base/data/DF_SP_TGT/all?detail=serieskeysonly"
+check targets_no_results_error "$base/data/DF_SP_TGT/A.SI_COV_CHLD.418...INTERIM"
 
 curl -s -H 'Accept: application/vnd.sdmx.structurespecificdata+xml;version=2.1' \
   "$base/data/DF_SP_COV/all/all" -o "$dir/ss.xml"

@@ -88,6 +88,10 @@ struct Attributes {
   std::string nature;   // SDG "Nature": C, CA, E, G, M, N, ...
   std::string source;
   std::string note;
+  // SDMX REPORTING_TYPE: "G" global (the UN SDG Global Database, ILOSTAT), "N" national (a
+  // country's own figure: published from its focal point's change set, or so marked in an
+  // imported file), "R" regional.
+  std::string reporting_type = "G";
   friend bool operator==(const Attributes&, const Attributes&) = default;
 };
 

@@ -9,15 +9,18 @@
 //
 // Formats (detected from the header row unless given):
 //   kSdgCsv      the UN SDG global database's data download (SeriesCode, GeoAreaCode, TimePeriod,
-//                Value, [Sex], [Age], [Quantile], [Nature], [Units], Source, FootNote, ...) and
+//                Value, [Sex], [Age], [Quantile], [Nature], [Reporting Type], [Units], Source,
+//                FootNote, ...) and
 //                the reference layout (iso3, m49, series_code, sex, quantile, year, value, units,
 //                nature, source)
 //   kIlostatCsv  ILOSTAT's SDG 1.3.1 CSV: ref_area, sex, classif1 (soc_contig_*), time and a value
 //                column (obs_value, or the indicator id such as sdg_0131_sex_soc_rt)
 //   kTidyCsv     spcoop's own: series, economy, sex, age, quantile, year, value, unit, nature,
 //                source, note (see docs/formats.md)
-//   kSdmxCsv     SDMX-CSV 1.0 (DATAFLOW, SERIES, REF_AREA, SEX, AGE, TIME_PERIOD, OBS_VALUE,
-//                UNIT_MEASURE, NATURE, SOURCE_DETAIL, ...), as /sdmx/rest serves it
+//   kSdmxCsv     SDMX-CSV 1.0 (DATAFLOW, REPORTING_TYPE, SERIES, REF_AREA, SEX, AGE, TIME_PERIOD,
+//                OBS_VALUE, UNIT_MEASURE, NATURE, SOURCE_DETAIL, ...), as /sdmx/rest serves it.
+//                REPORTING_TYPE (and the SDG download's Reporting Type) sets
+//                Attributes::reporting_type; without it a row is G (global)
 //   kSdmxMl      SDMX-ML 2.1 GenericData or StructureSpecificData (detected by a leading '<');
 //                errors name the line and the <Obs> element ("Obs 12") instead of a column
 //   kXlsx        an Excel workbook (detected by its zip signature): every sheet named by a series
@@ -78,8 +81,13 @@ struct RowError {
   std::string fix_code;
   MessageArgs args;
   // SDMX-ML: the element of the row, "Obs 12" (12th <Obs>); XLSX: "sheet 'X' cell C5" or
-  // "sheet 'X' row 5" (line is then the row number and column 0).
+  // "sheet 'X' row 5" (line is then the row number and column 0). In English; element_code and
+  // element_args are its catalogue code ("where_obs", "where_sheet_cell", ...) and arguments,
+  // from which RenderRowErrorLocation() writes it in another language. element_code is empty
+  // when the element is not a phrase (an XLSX part's file name), which then stays as written.
   std::string element;
+  std::string element_code;
+  MessageArgs element_args;
   // "file.csv:12:5: value '150': coverage is outside 0-100. Fix: write a percentage ..."
   // "data.xml:40 (Obs 12): SEX 'X': not a sex code. Fix: ..."
   std::string ToString() const;

@@ -33,11 +33,16 @@ namespace spcoop::ingest {
 std::string RenderMessage(std::string_view code, Language lang, const MessageArgs& args);
 
 // The error in `lang`: "file:line:column: field 'value': problem. Fix: fix", with the frame,
-// problem and fix in that language; file, field and value are as written in the file. Equals
+// problem, fix and the location's element (Obs 12, sheet 'X' cell C5) in that language; file,
+// field and value are as written in the file. Equals
 // e.ToString() for Language::kEn.
 std::string RenderRowError(const RowError& e, Language lang);
 // The same without the location (the message half, as in StatusDetail::message).
 std::string RenderRowErrorMessage(const RowError& e, Language lang);
+// The location half (StatusDetail::path): "file:line:column", with the element in `lang`:
+// "data.xml:50 (第 4 个 Obs)", "book.xlsx:5 (feuille « SI_COV_CHLD », cellule C5)". Equals
+// e.Location() for Language::kEn.
+std::string RenderRowErrorLocation(const RowError& e, Language lang);
 
 // Every code in the catalogue, sorted, and the raw text of one (nullopt when missing).
 std::vector<std::string> MessageCodes();

@@ -5,11 +5,15 @@
 //   sdmx::Response r = sdmx::Handle(store, req);  // r.status 200, GenericData XML in r.body
 //
 // Pure functions: request values in, {status, content type, body} out. No HTTP library here;
-// src/server/sdmx_routes.cc adapts them to the server. One dataflow SPP:DF_SP_COV(1.0) with
-// data structure SPP:DSD_SP_COV(1.0): dimensions FREQ, REPORTING_TYPE, SERIES, REF_AREA (UN M49
-// numeric), SEX, AGE, then TIME_PERIOD; attributes UNIT_MEASURE, UNIT_MULT (series level),
-// OBS_STATUS, NATURE, SOURCE_DETAIL (observation level). Thread-safe as long as each call gets
-// its own Store.
+// src/server/sdmx_routes.cc adapts them to the server. Two dataflows:
+// - SPP:DF_SP_COV(1.0), the coverage data, with data structure SPP:DSD_SP_COV(1.0): dimensions
+//   FREQ, REPORTING_TYPE, SERIES, REF_AREA (UN M49 numeric), SEX, AGE, then TIME_PERIOD;
+//   attributes UNIT_MEASURE, UNIT_MULT (series level), OBS_STATUS, NATURE, SOURCE_DETAIL
+//   (observation level);
+// - SPP:DF_SP_TGT(1.0), the national targets, with SPP:DSD_SP_TGT(1.0): dimensions FREQ, SERIES,
+//   REF_AREA, SEX, AGE, TARGET_TYPE (BASELINE, INTERIM, TARGET), then TIME_PERIOD (the baseline
+//   year, 2025 or 2030); attributes UNIT_MEASURE, UNIT_MULT (series), SOURCE_DETAIL (observation).
+// Thread-safe as long as each call gets its own Store.
 #pragma once
 
 #include <array>
@@ -31,9 +35,8 @@ inline constexpr std::string_view kDataflowId = "DF_SP_COV";
 inline constexpr std::string_view kDsdId = "DSD_SP_COV";
 inline constexpr std::string_view kVersion = "1.0";
 inline constexpr std::string_view kConceptSchemeId = "CS_SP";
-// REPORTING_TYPE of every observation served today: the reference imports come from the global
-// database and ILOSTAT ("G"). "N" is reserved for national edits (not yet distinguished).
-inline constexpr std::string_view kReportingType = "G";
+inline constexpr std::string_view kTargetsDataflowId = "DF_SP_TGT";
+inline constexpr std::string_view kTargetsDsdId = "DSD_SP_TGT";
 
 inline constexpr std::string_view kGenericDataType =
     "application/vnd.sdmx.genericdata+xml;version=2.1";
@@ -48,6 +51,9 @@ inline constexpr std::string_view kXmlType = "application/xml; charset=utf-8";
 inline constexpr int kKeyDimensions = 6;
 inline constexpr std::array<std::string_view, kKeyDimensions> kDimensionIds = {
     "FREQ", "REPORTING_TYPE", "SERIES", "REF_AREA", "SEX", "AGE"};
+// The key dimensions of the targets' structure, in order.
+inline constexpr std::array<std::string_view, kKeyDimensions> kTargetDimensionIds = {
+    "FREQ", "SERIES", "REF_AREA", "SEX", "AGE", "TARGET_TYPE"};
 
 struct Request {
   std::string path;  // below /sdmx/rest, without a leading '/': "data/DF_SP_COV/all/all"
@@ -69,7 +75,9 @@ struct Response {
   // this writes the message to the sink in pieces of about 64 KiB, querying the store one series
   // code at a time, so neither the whole result nor the whole text is ever held. It
   // uses the Store given to Handle(), which must stay open until it has run; call it once.
-  // Returns false when the sink refused a piece or the store failed (the message is then cut).
+  // Returns false when the sink refused a piece or the store failed. After a store failure the
+  // message ends without its closing tags, SDMX-ML with an "<!-- SDMX error 500: this message is
+  // incomplete ... -->" comment; the server then aborts the chunked body (docs/sdmx.md).
   // Anything else (errors, structures, SDMX-JSON) has a body and no stream.
   std::function<bool(const ChunkSink&)> stream;
 };
@@ -84,8 +92,10 @@ struct KeyFilter {
   std::array<std::vector<std::string>, kKeyDimensions> values;
 };
 // "all", "" -> everything; else exactly kKeyDimensions dot-separated parts, each empty
-// (wildcard) or codes joined by '+'. kInvalidArgument otherwise.
-Result<KeyFilter> ParseKey(std::string_view key);
+// (wildcard) or codes joined by '+'. kInvalidArgument otherwise, naming `dimensions`.
+Result<KeyFilter> ParseKey(
+    std::string_view key,
+    const std::array<std::string_view, kKeyDimensions>& dimensions = kDimensionIds);
 
 // "2019", "2019-06", "2019-06-30", "2019-A1", "2019-Q2", "2019-S1", "2019-M06" -> 2019.
 std::optional<int> ParsePeriodYear(std::string_view period);
@@ -98,7 +108,8 @@ struct DataOptions {
   enum class Detail { kFull, kDataOnly, kSeriesKeysOnly, kNoData } detail = Detail::kFull;
 };
 
-// One series of the result: key codes (REF_AREA as M49) and observations in year order.
+// One series of the result: key codes (REF_AREA as M49) and observations in year order. A
+// target's values are observations too: its year and value, its reason as the source.
 struct SeriesData {
   std::array<std::string, kKeyDimensions> key;
   std::vector<Observation> observations;
@@ -109,6 +120,12 @@ struct SeriesData {
 Result<std::vector<SeriesData>> QueryData(Store& store, const KeyFilter& key,
                                           const DataOptions& options);
 
+// The national targets (Store::ListTargets: current and published only) as series of
+// DSD_SP_TGT, keyed by kTargetDimensionIds: per target up to three series of one observation,
+// BASELINE (baseline year and value), INTERIM (2025, when set) and TARGET (2030).
+Result<std::vector<SeriesData>> QueryTargets(Store& store, const KeyFilter& key,
+                                             const DataOptions& options);
+
 // The SDMX-ML 2.1 error message (code 100 no results, 140 syntax error, 406 not acceptable,
 // 500 internal, 501 not implemented, 503 unavailable).
 std::string ErrorMessageXml(int code, std::string_view text);
@@ -117,8 +134,9 @@ std::string ErrorMessageXml(int code, std::string_view text);
 // urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=SPP:DSD_SP_COV(1.0):ObsLevelDim:TIME_PERIOD,
 // or ...:ObsLevelDim:AllDimensions with `flat`) for validating StructureSpecificData in the
 // time-series or the flat layout; it imports SDMXCommon.xsd and SDMXDataStructureSpecific.xsd
-// from `schema_dir` (a relative or absolute location).
+// from `schema_dir` (a relative or absolute location). `dsd` is kDsdId or kTargetsDsdId
+// (kNotFound otherwise).
 Result<std::string> StructureSpecificSchema(Store& store, std::string_view schema_dir,
-                                            bool flat = false);
+                                            bool flat = false, std::string_view dsd = kDsdId);
 
 }  // namespace spcoop::sdmx
