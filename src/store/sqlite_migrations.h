@@ -231,8 +231,6 @@ BEGIN SELECT RAISE(ABORT, 'narrative_revision is append-only'); END;
 CREATE TRIGGER narrative_revision_append_only_d BEFORE DELETE ON narrative_revision
 BEGIN SELECT RAISE(ABORT, 'narrative_revision is append-only'); END;
 )sql"},
-    // Number 3 is left to the simulation runs' migration of another line of work: check the
-    // numbering when both are merged (a database at 4 would skip a later 3).
     {4, "the reporting type (G global, N national) of each observation revision", R"sql(
 -- SDMX REPORTING_TYPE: G for the global databases' data (UN SDG Global Database, ILOSTAT), N for
 -- data reported nationally (published from a focal point's change set), R regional. Revisions
