@@ -220,6 +220,8 @@ TEST_P(SimulationApiTest, StoredResultEqualsTheEngineAndTheDownloadReproducesIt)
   EXPECT_EQ(posted.body["status"], "queued");
   EXPECT_EQ(posted.body["links"]["self"], "/api/v1/simulations/" + id);
   EXPECT_EQ(posted.Header("Location"), "/api/v1/simulations/" + id);
+  EXPECT_EQ(Call("GET", "/simulations/" + id).body["links"]["packages"],
+            json::array({"/api/v1/simulations/" + id + "/packages/1.yaml"}));
 
   Reply run = Await(id);
   ASSERT_EQ(run.body["status"], "done") << run.text;

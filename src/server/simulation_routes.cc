@@ -68,6 +68,7 @@ json RunJson(const SimulationRun& run, bool full) {
               {"started", OrNull(run.started_at)},
               {"finished", OrNull(run.finished_at)}};
   json request = StoredJson(run.request);
+  const size_t packages = request.is_object() ? request.value("packages", json::array()).size() : 0;
   if (full) {
     out["request"] = std::move(request);
     out["manifest"] = StoredJson(run.manifest);
@@ -82,12 +83,12 @@ json RunJson(const SimulationRun& run, bool full) {
   }
   out["error"] = std::move(error);
   json links = {{"self", SelfLink(run.id)}};
-  if (full && request.is_object()) {
-    json packages = json::array();
-    for (size_t i = 1; i <= request.value("packages", json::array()).size(); ++i) {
-      packages.push_back(fmt::format("{}/packages/{}.yaml", SelfLink(run.id), i));
+  if (full) {
+    json files = json::array();
+    for (size_t i = 1; i <= packages; ++i) {
+      files.push_back(fmt::format("{}/packages/{}.yaml", SelfLink(run.id), i));
     }
-    links["packages"] = std::move(packages);
+    links["packages"] = std::move(files);
   }
   out["links"] = std::move(links);
   return out;
