@@ -1,5 +1,6 @@
 // spcoop serve — the HTTP API (and the web app when built).
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -24,6 +25,13 @@ int RunServe(const GlobalOptions& g, server::ServerOptions opt) {
   if (Status s = (*srv)->Bind(); !s.ok()) return Fail(s);
   std::cerr << fmt::format("spcoop: serving {} on http://{}:{}/ (API at /api/v1); Ctrl-C stops\n",
                            DisplayUri(g.database), opt.host, (*srv)->port());
+  std::error_code ec;
+  if (!std::filesystem::is_directory(std::filesystem::path(opt.rules_dir) / "examples", ec)) {
+    std::cerr << fmt::format(
+        "spcoop: warning: no folder '{}/examples'; the simulator offers no example schemes "
+        "(start from the repository root, or give --rules DIR)\n",
+        opt.rules_dir);
+  }
   g_running = srv->get();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
@@ -62,6 +70,24 @@ void AddServeCommand(CLI::App& app, GlobalOptions& g, Action& action) {
                 "Behind a reverse proxy: client address from X-Forwarded-For, scheme from "
                 "X-Forwarded-Proto");
   cmd->add_option("--web", opt->web_root, "Folder of the built web app to serve at /");
+  cmd->add_option("--simulation-workers", opt->simulation_workers,
+                  "Threads running simulation jobs (0 = leave them to another server)")
+      ->capture_default_str();
+  cmd->add_option("--simulation-queue", opt->simulation_queue,
+                  "Most queued simulation runs; more get 503")
+      ->capture_default_str();
+  cmd->add_option("--anonymous-max-persons", opt->anonymous_max_persons,
+                  "Largest simulation run (persons) of an anonymous caller")
+      ->capture_default_str();
+  cmd->add_option("--user-max-persons", opt->user_max_persons,
+                  "Largest simulation run (persons) of a signed-in user")
+      ->capture_default_str();
+  cmd->add_option("--anonymous-runs", opt->anonymous_runs_per_client,
+                  "Simulation runs an anonymous client address may have queued or running")
+      ->capture_default_str();
+  cmd->add_option("--rules", opt->rules_dir,
+                  "Rules folder; its examples/ are the simulator's example schemes")
+      ->capture_default_str();
   cmd->callback([&g, &action, opt] { action = [&g, opt] { return RunServe(g, *opt); }; });
 }
 
