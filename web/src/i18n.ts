@@ -62,19 +62,19 @@ function nf(options: Intl.NumberFormatOptions): Intl.NumberFormat {
   return f;
 }
 
-// 20.8 -> "20.8%" (en), "20,8 %" (fr).
-export function pct(value: number | null | undefined, digits = 1): string {
+// 20.8 -> "20.8%" (en), "20,8 %" (fr). `minDigits` keeps trailing zeros (columns that align).
+export function pct(value: number | null | undefined, digits = 1, minDigits = 0): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '–';
-  return nf({ style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: digits }).format(value / 100);
+  return nf({ style: 'percent', minimumFractionDigits: minDigits, maximumFractionDigits: digits }).format(value / 100);
 }
 // A share 0..1 -> percent.
-export function share(value: number | null | undefined): string {
+export function share(value: number | null | undefined, digits = 1, minDigits = 0): string {
   if (value === null || value === undefined) return '–';
-  return nf({ style: 'percent', maximumFractionDigits: 1 }).format(value);
+  return nf({ style: 'percent', minimumFractionDigits: minDigits, maximumFractionDigits: digits }).format(value);
 }
-export function num(value: number | null | undefined, digits = 0): string {
+export function num(value: number | null | undefined, digits = 0, minDigits = 0): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '–';
-  return nf({ maximumFractionDigits: digits }).format(value);
+  return nf({ minimumFractionDigits: minDigits, maximumFractionDigits: digits }).format(value);
 }
 // Whole people: 835971.107 -> "835,971".
 export function people(value: number | null | undefined): string {
