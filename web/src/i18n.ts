@@ -5,9 +5,16 @@ import { en, type Key } from './messages/en';
 import { zh } from './messages/zh';
 import { ru } from './messages/ru';
 import { fr } from './messages/fr';
+import type { SimKey } from './messages/sim/en';
 
 export const LANGS: Lang[] = ['en', 'zh', 'ru', 'fr'];
 const catalogues: Record<Lang, Record<Key, string>> = { en, zh, ru, fr };
+// Keys of the catalogues that a view loaded on demand brings with it (the simulator's).
+export type LazyKey = SimKey;
+const lazy: Record<Lang, Partial<Record<LazyKey, string>>> = { en: {}, zh: {}, ru: {}, fr: {} };
+export function addCatalogues(add: Record<Lang, Partial<Record<LazyKey, string>>>): void {
+  for (const l of LANGS) Object.assign(lazy[l], add[l]);
+}
 const intlLocale: Record<Lang, string> = { en: 'en-GB', zh: 'zh-CN', ru: 'ru-RU', fr: 'fr-FR' };
 const STORAGE_KEY = 'spcoop.lang';
 
@@ -45,9 +52,10 @@ export function lang(): Lang {
 }
 
 // t('key', {name: 'x'}) replaces {name} in the message.
-export function t(key: Key, params: Record<string, string | number> = {}): string {
+export function t(key: Key | LazyKey, params: Record<string, string | number> = {}): string {
   // A key built from data (a state the app does not know yet) falls back to the key itself.
-  const msg = catalogues[current][key] ?? en[key] ?? String(key);
+  const own = catalogues[current] as Record<string, string>;
+  const msg = own[key] ?? lazy[current][key as LazyKey] ?? (en as Record<string, string>)[key] ?? lazy.en[key as LazyKey] ?? String(key);
   return msg.replace(/\{(\w+)\}/g, (_, p: string) => (p in params ? String(params[p]) : `{${p}}`));
 }
 

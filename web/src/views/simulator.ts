@@ -6,8 +6,11 @@
 import { ApiError, type ErrorDetail } from '../api';
 import { chart } from '../charts';
 import { chartWithTable, field, h, select, table, uid } from '../dom';
-import { compactPeople, lang, num, pct, people, share, t } from '../i18n';
-import type { Key } from '../messages/en';
+import { addCatalogues, compactPeople, lang, num, pct, people, share, t, type LazyKey } from '../i18n';
+import { simEn } from '../messages/sim/en';
+import { simFr } from '../messages/sim/fr';
+import { simRu } from '../messages/sim/ru';
+import { simZh } from '../messages/sim/zh';
 import type { Ctx } from '../main';
 import { describeError } from '../main';
 import { errorState, pageHeading } from './common';
@@ -25,6 +28,8 @@ import {
   type SimRequest,
   type SimResult,
 } from '../simapi';
+
+addCatalogues({ en: simEn, zh: simZh, ru: simRu, fr: simFr });
 
 const POLL_MS = 300;
 const PACKAGE_LETTERS = ['A', 'B'];
@@ -235,7 +240,7 @@ function apiMessages(e: ApiError): { path: string; message: string }[] {
 // --- Labels --------------------------------------------------------------------------------
 
 function known(prefix: string, code: string): string {
-  const key = `${prefix}${code.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '').toLowerCase()}` as Key;
+  const key = `${prefix}${code.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '').toLowerCase()}` as LazyKey;
   const s = t(key);
   return s === key ? code : s;
 }
