@@ -543,10 +543,27 @@ simulatorTests.push(
       await page.check('[data-testid=sim-p1-pmt_household_transfer-include]');
       const unlabelled = await page.$$eval('main select, main input', (els) => els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.outerHTML));
       assert.deepEqual(unlabelled, []);
+      // The progress bar: seen whenever the job answered as queued or running.
+      const states = [];
+      page.on('response', async (res) => {
+        if (!/\/api\/v1\/simulations\/[0-9a-f]+(\?|$)/.test(res.url())) return;
+        try {
+          states.push((await res.json()).status);
+        } catch {
+          /* the page went on before the body was read */
+        }
+      });
+      await page.evaluate(() => {
+        window.sawProgress = false;
+        new MutationObserver(() => {
+          if (document.querySelector('[data-testid=sim-progress]')) window.sawProgress = true;
+        }).observe(document.body, { childList: true, subtree: true });
+      });
       await page.click('[data-testid=sim-run]');
       await page.waitForURL(/[?&]run=[0-9a-f]+/);
       simRun = new URL(page.url()).searchParams.get('run');
       await page.waitForSelector('[data-testid=sim-done]', { timeout: 120000 });
+      if (states.some((x) => x === 'queued' || x === 'running')) assert.ok(await page.evaluate(() => window.sawProgress), 'no progress bar while the job ran');
       const job = await api(`/simulations/${simRun}`);
       assert.equal(job.status, 'done');
       // What was sent: the slider's level, the other settings, the packages' schemes.
@@ -591,6 +608,8 @@ simulatorTests.push(
         assertClose(cli.scenarios[i].cost, s.cost, `package ${i + 1} cost (CLI vs stored)`);
       }
       await shot(page, 'simulator-en');
+      await page.$eval('#sim-summary-title', (e) => e.scrollIntoView());
+      await page.screenshot({ path: join(artifacts, 'simulator-results-en.png') });
       await page.context().close();
     },
   ],
@@ -618,6 +637,8 @@ simulatorTests.push(
       assert.notEqual(await page.textContent('main'), english);
       await checkFigures(page, job.result, 'zh');
       await shot(page, 'simulator-zh');
+      await page.$eval('#sim-summary-title', (e) => e.scrollIntoView());
+      await page.screenshot({ path: join(artifacts, 'simulator-results-zh.png') });
       // French formats the same figures its own way (a space before %).
       await page.selectOption('[data-testid=lang-select]', 'fr');
       await page.waitForFunction(() => document.documentElement.lang === 'fr');

@@ -69,6 +69,8 @@ interface FormState {
 
 // Kept across renders (a language switch re-renders the page) until a run's settings replace it.
 let form: FormState | null = null;
+// The run this page has just started: its results take the focus when they arrive.
+let justStarted: string | null = null;
 
 // The value in force on 1 January of the year (else the first), as the engine takes it.
 function valueAt(p: SchemeParam | undefined, year: number | undefined, fallback: number): number {
@@ -281,7 +283,7 @@ export async function renderSimulator(ctx: Ctx): Promise<void> {
   main.replaceChildren(...pageHeading(t('sim_title'), t('sim_lead')));
   const general = h('div', { class: 'sim-errors', 'data-testid': 'sim-errors' });
   const errors = new FieldErrors(general);
-  const results = h('div', { class: 'sim-results', 'data-testid': 'sim-results', 'aria-live': 'polite' });
+  const results = h('div', { class: 'sim-results', 'data-testid': 'sim-results' });
   main.append(
     h('p', { class: 'notice synthetic', 'data-testid': 'sim-synthetic-note' }, h('strong', {}, t('sim_synthetic_banner')), ' ', t('sim_synthetic_note')),
     setupSection(cat, state, errors),
@@ -519,6 +521,7 @@ function runSection(ctx: Ctx, cat: Catalogue, state: FormState, errors: FieldErr
     try {
       const r = await startSimulation(body, lang());
       state.runId = r.id;
+      justStarted = r.id;
       ctx.setParams({ run: r.id });
     } catch (e) {
       btn.disabled = false;
@@ -542,6 +545,10 @@ async function followRun(ctx: Ctx, first: SimJob, box: HTMLElement, errors: Fiel
     if (!ctx.isCurrent()) return;
     if (job.status === 'done' && job.result) {
       box.replaceChildren(results(job, job.result));
+      if (justStarted === job.id) {
+        justStarted = null;
+        box.querySelector<HTMLElement>('#sim-summary-title')?.focus();
+      }
       return;
     }
     if (job.status === 'failed') {
