@@ -35,6 +35,7 @@ const POLL_MS = 300;
 const PACKAGE_LETTERS = ['A', 'B'];
 const UNITS = ['pct_gdp_per_capita', 'pct_poverty_line', 'currency'] as const;
 const METHODS = ['universal', 'means_test', 'pmt', 'quantile'] as const;
+const TYPE_ORDER = ['child', 'disability', 'old_age', 'maternity', 'unemployment', 'household'];
 // The schemes each package starts with: a child benefit alone, and SPOT's three core schemes.
 const DEFAULT_PACKAGES = [['universal_child_benefit'], ['universal_child_benefit', 'disability_benefit', 'social_pension']];
 
@@ -268,6 +269,9 @@ export async function renderSimulator(ctx: Ctx): Promise<void> {
   const runId = ctx.params.get('run');
   const [cat, job] = await Promise.all([loadCatalogue(l), runId ? simulation(runId, l).catch((e: unknown) => e) : Promise.resolve(null)]);
   if (!ctx.isCurrent()) return;
+  // SPOT's order: child, disability, old age, then the others.
+  const rank = (sc: Scheme) => (TYPE_ORDER.includes(sc.type) ? TYPE_ORDER.indexOf(sc.type) : TYPE_ORDER.length);
+  cat.schemes.sort((a, b) => rank(a.scheme) - rank(b.scheme) || a.scheme.name.localeCompare(b.scheme.name));
   const available = cat.economies.filter((e) => e.available !== false);
   if (job instanceof ApiError && job.status === 404) {
     ctx.main.replaceChildren(errorState(t('error_title'), t('sim_run_unknown', { id: runId ?? '' }), h('a', { href: `/simulator?lang=${l}` }, t('sim_new_run'))));
