@@ -32,7 +32,8 @@ import {
 addCatalogues({ en: simEn, zh: simZh, ru: simRu, fr: simFr });
 
 const POLL_MS = 300;
-const PACKAGE_LETTERS = ['A', 'B'];
+// The page makes two packages; a run made through the API may have up to four.
+const PACKAGE_LETTERS = ['A', 'B', 'C', 'D'];
 const UNITS = ['pct_gdp_per_capita', 'pct_poverty_line', 'currency'] as const;
 const METHODS = ['universal', 'means_test', 'pmt', 'quantile'] as const;
 const TYPE_ORDER = ['child', 'disability', 'old_age', 'maternity', 'unemployment', 'household'];
@@ -199,8 +200,8 @@ class FieldErrors {
     });
     this.general.replaceChildren();
   }
-  // Shows each message at the longest registered path its own path starts with; the rest above
-  // the Run button. Returns the first slot used, to move focus there.
+  // Shows each message at the longest registered path its own path starts with, the rest above
+  // the Run button, and scrolls to the first.
   show(messages: { path: string; message: string }[]): void {
     let first: HTMLElement | null = null;
     for (const m of messages) {
