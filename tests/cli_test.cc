@@ -321,6 +321,39 @@ TEST_F(CliTest, EveryVerbHasHelp) {
   }
 }
 
+// A package file with its scheme inline (as GET /api/v1/simulations/{id}/packages/{n}.yaml
+// writes them) simulates as the scheme file it was copied from.
+TEST_F(CliTest, SimulateReadsSchemesInlineInAPackageFile) {
+  const std::string file = std::string(SPCOOP_RULES_DIR) + "/examples/universal_child_benefit.yaml";
+  std::istringstream scheme_file(ReadFile(file));
+  std::string inline_package = "package:\n  name: Inline child benefit\n  schemes:\n    - scheme:\n";
+  bool in_scheme = false;
+  for (std::string line; std::getline(scheme_file, line);) {
+    if (line == "scheme:") {
+      in_scheme = true;
+    } else if (in_scheme) {
+      inline_package += "      " + line + "\n";  // under "- scheme:"
+    }
+  }
+  ASSERT_TRUE(in_scheme);
+  fs::path package = Write("inline.yaml", inline_package);
+  const std::string args = "simulate --synthetic KHM --persons 10000 --seed 5 --threads 1 ";
+  Outcome from_inline = Spcoop(args + Quote(package.string()) + " --json", SPCOOP_REFERENCE_DIR);
+  ASSERT_EQ(from_inline.code, 0) << from_inline.err;
+  Outcome from_file = Spcoop(args + Quote(file) + " --json", SPCOOP_REFERENCE_DIR);
+  ASSERT_EQ(from_file.code, 0) << from_file.err;
+  json a = json::parse(from_inline.out);
+  json b = json::parse(from_file.out);
+  EXPECT_EQ(a["scenarios"][0]["name"], "Inline child benefit");
+  EXPECT_EQ(a["scenarios"][0]["schemes"][0]["file"], package.string());
+  EXPECT_GT(b["scenarios"][0]["cost"]["total"].get<double>(), 0);
+  // One thread each: the same sums in the same order.
+  EXPECT_EQ(a["scenarios"][0]["cost"], b["scenarios"][0]["cost"]);
+  EXPECT_EQ(a["scenarios"][0]["poverty"], b["scenarios"][0]["poverty"]);
+  EXPECT_EQ(a["scenarios"][0]["recipients"], b["scenarios"][0]["recipients"]);
+  EXPECT_EQ(a["manifest"]["data_hash"], b["manifest"]["data_hash"]);
+}
+
 TEST_F(CliTest, BackupAndRestoreGiveBackTheSameDatabase) {
   Init();
   Outcome imp = Spcoop("import " + Quote(Write("update.csv",

@@ -62,6 +62,24 @@ void AddServeCommand(CLI::App& app, GlobalOptions& g, Action& action) {
                 "Behind a reverse proxy: client address from X-Forwarded-For, scheme from "
                 "X-Forwarded-Proto");
   cmd->add_option("--web", opt->web_root, "Folder of the built web app to serve at /");
+  cmd->add_option("--simulation-workers", opt->simulation_workers,
+                  "Threads running simulation jobs (0 = leave them to another server)")
+      ->capture_default_str();
+  cmd->add_option("--simulation-queue", opt->simulation_queue,
+                  "Most queued simulation runs; more get 503")
+      ->capture_default_str();
+  cmd->add_option("--anonymous-max-persons", opt->anonymous_max_persons,
+                  "Largest simulation run (persons) of an anonymous caller")
+      ->capture_default_str();
+  cmd->add_option("--user-max-persons", opt->user_max_persons,
+                  "Largest simulation run (persons) of a signed-in user")
+      ->capture_default_str();
+  cmd->add_option("--anonymous-runs", opt->anonymous_runs_per_client,
+                  "Simulation runs an anonymous client address may have queued or running")
+      ->capture_default_str();
+  cmd->add_option("--rules", opt->rules_dir,
+                  "Rules folder; its examples/ are the simulator's example schemes")
+      ->capture_default_str();
   cmd->callback([&g, &action, opt] { action = [&g, opt] { return RunServe(g, *opt); }; });
 }
 

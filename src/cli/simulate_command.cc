@@ -32,6 +32,7 @@ struct SimulateOptions {
   std::string synthetic;
   int64_t persons = 50000;
   uint64_t seed = 1;
+  int year = 0;
   double mean_share = 0.5;
   std::optional<double> urban_share;
   std::string microdata;
@@ -126,6 +127,7 @@ int Run(const GlobalOptions& g, const SimulateOptions& o) {
   }
   sim::SimulationOptions so;
   so.seed = o.seed;
+  so.year = o.year;
   so.threads = o.threads;
   if (o.explain) {
     auto plan = sim::Prepare(*source, std::move(packages), so);
@@ -166,6 +168,8 @@ void AddSimulateCommand(CLI::App& app, GlobalOptions& g, Action& action) {
   cmd->add_option("--persons", opts->persons, "Synthetic population size (10,000 to 100,000,000)")
       ->needs(syn);
   cmd->add_option("--seed", opts->seed, "Random seed (population, take-up, PMT errors)");
+  cmd->add_option("--year", opts->year,
+                  "Year whose dated rule values apply (default: the data's year)");
   cmd->add_option("--mean-share", opts->mean_share,
                   "Synthetic: mean welfare as a share of GDP per capita (default 0.5)")
       ->needs(syn);

@@ -467,6 +467,7 @@ Result<json> HandleIndex(Context& ctx) {
   json routes = json::array();
   std::vector<Route> all(std::begin(kRoutes), std::end(kRoutes));
   for (const Route& r : WriteRoutes()) all.push_back(r);
+  for (const Route& r : SimulationRoutes()) all.push_back(r);
   for (const Route& r : all) {
     routes.push_back({{"method", r.method},
                       {"path", fmt::format("{}{}", kApiPrefix, r.pattern)},
@@ -478,9 +479,9 @@ Result<json> HandleIndex(Context& ctx) {
               {"routes", std::move(routes)}};
 }
 
-// Matches `path` (already below kApiPrefix) against a pattern; fills `arg` with the captured
-// segment.
-bool Match(std::string_view pattern, std::string_view path, std::string* arg) {
+// Matches `path` (already below kApiPrefix) against a pattern; fills `args` with the captured
+// segments.
+bool Match(std::string_view pattern, std::string_view path, std::vector<std::string>* args) {
   while (!pattern.empty() || !path.empty()) {
     if (pattern.empty() || path.empty() || pattern.front() != '/' || path.front() != '/') {
       return false;
@@ -491,7 +492,7 @@ bool Match(std::string_view pattern, std::string_view path, std::string* arg) {
     std::string_view s = path.substr(0, path.find('/'));
     if (p.starts_with('{')) {
       if (s.empty()) return false;
-      *arg = std::string(s);
+      args->emplace_back(s);
     } else if (p != s) {
       return false;
     }
@@ -618,13 +619,13 @@ bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_wit
 HttpResponse Api::Handle(const HttpRequest& request) const {
   std::string_view path = request.path;
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);  // "/api/v1/series/" too
-  std::vector<std::pair<const Route*, std::string>> matches;
+  std::vector<std::pair<const Route*, std::vector<std::string>>> matches;
   if (path.starts_with(kApiPrefix)) {
     std::string_view rest = path.substr(kApiPrefix.size());
-    for (std::span<const Route> table : {ReadRoutes(), WriteRoutes()}) {
+    for (std::span<const Route> table : {ReadRoutes(), WriteRoutes(), SimulationRoutes()}) {
       for (const Route& r : table) {
-        std::string arg;
-        if (Match(r.pattern, rest, &arg)) matches.emplace_back(&r, std::move(arg));
+        std::vector<std::string> args;
+        if (Match(r.pattern, rest, &args)) matches.emplace_back(&r, std::move(args));
       }
     }
   }
@@ -648,7 +649,7 @@ HttpResponse Api::Handle(const HttpRequest& request) const {
     return r;
   }
   const std::string_view method = request.method == "HEAD" ? "GET" : request.method;
-  const std::pair<const Route*, std::string>* chosen = nullptr;
+  const std::pair<const Route*, std::vector<std::string>>* chosen = nullptr;
   for (const auto& m : matches) {
     if (m.first->method == method) chosen = &m;
   }
@@ -673,7 +674,7 @@ HttpResponse Api::Handle(const HttpRequest& request) const {
         limits_.max_json_depth)));
   }
 
-  Context ctx(pool_, limits_, auth_, request, chosen->second);
+  Context ctx(pool_, limits_, auth_, request, chosen->second, jobs_);
   auto finish = [&](HttpResponse r) {
     for (auto& h : ctx.response_headers) r.headers.push_back(std::move(h));
     if (ctx.principal || !HeaderValue(request, "Cookie").empty()) {
@@ -708,10 +709,7 @@ HttpResponse Api::Handle(const HttpRequest& request) const {
     }
     return finish(ErrorResponse(result.error()));
   }
-  if (request.method == "HEAD") {
-    HttpResponse r = JsonResponse(*result, ctx.status);
-    return finish(std::move(r));
-  }
+  if (ctx.raw) return finish(std::move(*ctx.raw));
   return finish(JsonResponse(*result, ctx.status));
 }
 

@@ -11,6 +11,8 @@
 // dispatcher in server.cc catches that. Thread-safe: each call leases its own store connection.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "http.h"
@@ -28,7 +30,15 @@ struct ApiLimits {
   bool secure_cookies = false;           // add Secure to the session cookie
   bool trust_proxy = false;              // take the client address and scheme from X-Forwarded-*
   auth::AuthPolicy auth;
+  // Simulation runs (POST /api/v1/simulations, docs/security.md).
+  int64_t anonymous_max_persons = 200000;
+  int64_t user_max_persons = 10000000;
+  int64_t anonymous_runs_per_client = 2;  // queued or running at once, per client address
+  int64_t simulation_queue = 16;          // queued runs, all callers; then 503
+  std::string rules_dir = "rules";        // its examples/ are the catalogue's schemes
 };
+
+class SimulationJobs;
 
 inline constexpr std::string_view kApiPrefix = "/api/v1";
 
@@ -37,14 +47,16 @@ bool IsApiPath(std::string_view path);
 
 class Api {
  public:
-  Api(StorePool& pool, ApiLimits limits)
-      : pool_(pool), limits_(limits), auth_(limits.auth) {}
+  // Without `jobs`, the simulation routes answer 503.
+  Api(StorePool& pool, ApiLimits limits, SimulationJobs* jobs = nullptr)
+      : pool_(pool), limits_(std::move(limits)), auth_(limits_.auth), jobs_(jobs) {}
   HttpResponse Handle(const HttpRequest& request) const;
 
  private:
   StorePool& pool_;
   const ApiLimits limits_;
   const auth::Authenticator auth_;
+  SimulationJobs* const jobs_;
 };
 
 }  // namespace spcoop::server

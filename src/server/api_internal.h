@@ -3,6 +3,7 @@
 // parameter helpers.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -13,8 +14,10 @@
 #include "api.h"
 #include "http.h"
 #include "query.h"
+#include "simulation_jobs.h"
 #include "spcoop/auth/auth.h"
 #include "spcoop/core/codes.h"
+#include "spcoop/store/accounts.h"
 #include "store_pool.h"
 
 namespace spcoop::server::detail {
@@ -26,8 +29,14 @@ using json = Json;
 class Context {
  public:
   Context(StorePool& pool, const ApiLimits& limits, const auth::Authenticator& auth,
-          const HttpRequest& request, std::string arg)
-      : limits(limits), auth(auth), request(request), arg(std::move(arg)), pool_(pool) {}
+          const HttpRequest& request, std::vector<std::string> args, SimulationJobs* jobs)
+      : limits(limits),
+        auth(auth),
+        request(request),
+        arg(args.empty() ? std::string() : args.front()),
+        args(std::move(args)),
+        jobs(jobs),
+        pool_(pool) {}
 
   Result<Store*> GetStore() {
     if (!lease_) {
@@ -49,11 +58,15 @@ class Context {
   const ApiLimits& limits;
   const auth::Authenticator& auth;
   const HttpRequest& request;
-  const std::string arg;
+  const std::string arg;                // the first captured segment
+  const std::vector<std::string> args;  // every captured segment, in order
+  SimulationJobs* const jobs;           // null: simulation jobs are off
   std::optional<auth::Principal> principal;
   auth::ClientInfo client;
   NameValues response_headers;  // Set-Cookie, Retry-After, ...
   int status = 200;
+  // Set by a handler whose answer is not JSON (a file): sent as it is.
+  std::optional<HttpResponse> raw;
 
  private:
   StorePool& pool_;
@@ -74,6 +87,7 @@ struct Route {
 
 std::span<const Route> ReadRoutes();   // api.cc
 std::span<const Route> WriteRoutes();  // write_routes.cc
+std::span<const Route> SimulationRoutes();  // simulation_routes.cc
 
 // Helpers of api.cc.
 std::string Shorten(std::string_view s);
@@ -88,6 +102,16 @@ Result<std::vector<std::string>> ResolveEconomies(Store& store,
 Result<std::vector<std::string>> ResolveSeries(const std::vector<std::string>& codes,
                                                std::string_view param);
 json DataOf(std::vector<json> items);
+
+// Helpers of write_routes.cc.
+// The request body as a JSON object; kInvalidArgument naming the problem otherwise.
+Result<json> Body(const Context& ctx);
+// kUnauthenticated unless someone is logged in.
+Status RequireLogin(const Context& ctx);
+bool HasRole(const Context& ctx, std::initializer_list<Role> roles);
+// Appends an audit event (outcome "ok") for the requester.
+void Audit(Context& ctx, std::string action, std::string object, std::string before,
+           std::string after);
 
 // Whether the requester may read `iso3`'s unpublished changes: its focal points, the secretariat
 // and administrators (write_routes.cc).

@@ -34,10 +34,11 @@
 #include <utility>
 
 #include "api.h"
+#include "export_routes.h"
 #include "http.h"
 #include "report_routes.h"
-#include "export_routes.h"
 #include "sdmx_routes.h"
+#include "simulation_jobs.h"
 #include "store_pool.h"
 
 namespace spcoop::server {
@@ -170,6 +171,17 @@ Status ValidateOptions(const ServerOptions& o) {
         fmt::format("max_query_params {} is negative", o.max_query_params));
   check(o.keep_alive_timeout_seconds >= 0, "keep_alive_timeout_seconds",
         fmt::format("keep_alive_timeout_seconds {} is negative", o.keep_alive_timeout_seconds));
+  check(o.simulation_workers >= 0 && o.simulation_workers <= 64, "simulation_workers",
+        fmt::format("simulation_workers {} is not 0..64", o.simulation_workers));
+  check(o.simulation_queue >= 1, "simulation_queue",
+        fmt::format("simulation_queue {} is below 1", o.simulation_queue));
+  check(o.anonymous_max_persons >= 0 && o.anonymous_max_persons <= 100000000,
+        "anonymous_max_persons",
+        fmt::format("anonymous_max_persons {} is not 0..100,000,000", o.anonymous_max_persons));
+  check(o.user_max_persons >= 0 && o.user_max_persons <= 100000000, "user_max_persons",
+        fmt::format("user_max_persons {} is not 0..100,000,000", o.user_max_persons));
+  check(o.anonymous_runs_per_client >= 0, "anonymous_runs_per_client",
+        fmt::format("anonymous_runs_per_client {} is negative", o.anonymous_runs_per_client));
   if (problems.empty()) return Status::Ok();
   std::string message =
       problems.size() == 1 ? problems.front().message : "invalid server options; see details";
@@ -181,14 +193,22 @@ class HttpServer final : public Server {
   HttpServer(ServerOptions options, std::unique_ptr<StorePool> pool)
       : options_(std::move(options)),
         pool_(std::move(pool)),
-        api_(*pool_, {.max_page_size = options_.max_page_size,
-                      .default_page_size = options_.default_page_size,
-                      .max_json_body_bytes = options_.max_body_bytes,
-                      .max_upload_bytes = options_.max_upload_bytes,
-                      .max_json_depth = options_.max_json_depth,
-                      .secure_cookies = options_.secure_cookies,
-                      .trust_proxy = options_.trust_proxy,
-                      .auth = options_.auth}) {}
+        jobs_(*pool_, {.workers = options_.simulation_workers}),
+        api_(*pool_,
+             {.max_page_size = options_.max_page_size,
+              .default_page_size = options_.default_page_size,
+              .max_json_body_bytes = options_.max_body_bytes,
+              .max_upload_bytes = options_.max_upload_bytes,
+              .max_json_depth = options_.max_json_depth,
+              .secure_cookies = options_.secure_cookies,
+              .trust_proxy = options_.trust_proxy,
+              .auth = options_.auth,
+              .anonymous_max_persons = options_.anonymous_max_persons,
+              .user_max_persons = options_.user_max_persons,
+              .anonymous_runs_per_client = options_.anonymous_runs_per_client,
+              .simulation_queue = options_.simulation_queue,
+              .rules_dir = options_.rules_dir},
+             &jobs_) {}
 
   // Destroying a server whose Listen() still runs on another thread is not allowed: Stop() and
   // join that thread first.
@@ -225,6 +245,7 @@ class HttpServer final : public Server {
 
   const ServerOptions options_;
   std::unique_ptr<StorePool> pool_;
+  SimulationJobs jobs_;  // runs while Listen() serves
   const Api api_;
   httplib::Server http_;
 
@@ -346,8 +367,10 @@ Status HttpServer::Listen() {
     CloseUnservedSocket();
     return Status::Ok();
   }
+  jobs_.Start();
   bool ok = http_.listen_after_bind();
   listening_ = false;
+  jobs_.Stop();  // a run in progress goes back to the queue
   if (!ok && !stop_requested_) {
     return Status::Unavailable(fmt::format("the server on {}:{} stopped accepting connections",
                                            options_.host, port_.load()));

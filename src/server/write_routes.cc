@@ -50,6 +50,8 @@ std::string UserAuditJson(const User& u) {
       .dump();
 }
 
+}  // namespace
+
 void Audit(Context& ctx, std::string action, std::string object, std::string before,
            std::string after) {
   Result<Store*> store = ctx.GetStore();
@@ -72,6 +74,8 @@ bool HasRole(const Context& ctx, std::initializer_list<Role> roles) {
   if (!ctx.principal) return false;
   return std::find(roles.begin(), roles.end(), ctx.principal->user.role) != roles.end();
 }
+
+namespace {
 
 Status RequireRole(const Context& ctx, std::initializer_list<Role> roles, std::string_view what) {
   SPCOOP_RETURN_IF_ERROR(RequireLogin(ctx));
@@ -109,6 +113,8 @@ Status RequireReviewer(const Context& ctx) {
                      "publish or return submissions");
 }
 
+}  // namespace
+
 // The request body as a JSON object; kInvalidArgument naming the problem otherwise.
 Result<json> Body(const Context& ctx) {
   if (ctx.request.body.empty()) {
@@ -121,6 +127,8 @@ Result<json> Body(const Context& ctx) {
   if (!j.is_object()) return Err(Status::InvalidArgument("the body must be a JSON object"));
   return j;
 }
+
+namespace {
 
 // Reads fields of a JSON body, collecting every problem (like QueryParams).
 class Fields {

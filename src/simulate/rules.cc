@@ -414,52 +414,187 @@ Result<Scheme> LoadSchemeFile(const std::string& path) {
   return ParseScheme(text, path);
 }
 
+namespace {
+
+// Adds the schemes of one rule file's text (a scheme file, or a package file whose schemes are
+// paths relative to `path`'s folder or inline `scheme:` maps) to `pkg`.
+Status AddRuleFile(const std::string& text, const std::string& path, Package& pkg) {
+  SPCOOP_ASSIGN_OR_RETURN(YAML::Node root, yamlutil::Parse(text, path));
+  try {
+    if (root["package"]) {
+      const YAML::Node p = root["package"];
+      std::string name = p["name"] ? p["name"].as<std::string>() : path;
+      if (pkg.name.empty())
+        pkg.name = name;
+      else
+        pkg.name += " + " + name;
+      if (!p["schemes"] || !p["schemes"].IsSequence()) {
+        return Status::InvalidArgument(
+                   "package.schemes: expected a list of scheme files or inline 'scheme:' maps")
+            .At(yamlutil::Where(path, p));
+      }
+      const auto dir = std::filesystem::path(path).parent_path();
+      for (const auto& f : p["schemes"]) {
+        if (f.IsMap()) {  // inline: - scheme: {id: ..., ...}
+          SPCOOP_ASSIGN_OR_RETURN(Scheme s, ParseSchemeNode(f, path));
+          pkg.schemes.push_back(std::move(s));
+          continue;
+        }
+        SPCOOP_ASSIGN_OR_RETURN(Scheme s, LoadSchemeFile((dir / f.as<std::string>()).string()));
+        pkg.schemes.push_back(std::move(s));
+      }
+    } else {
+      SPCOOP_ASSIGN_OR_RETURN(Scheme s, ParseSchemeNode(root, path));
+      if (pkg.name.empty())
+        pkg.name = s.name;
+      else
+        pkg.name += " + " + s.name;
+      pkg.schemes.push_back(std::move(s));
+    }
+  } catch (const YAML::Exception& e) {
+    return yamlutil::FromException(e, path);
+  }
+  return Status::Ok();
+}
+
+Status CheckUniqueIds(const Package& pkg) {
+  for (size_t i = 0; i < pkg.schemes.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (pkg.schemes[i].id == pkg.schemes[j].id) {
+        return Status::InvalidArgument(
+            fmt::format("scheme id '{}' appears twice in the package ({} and {})",
+                        pkg.schemes[i].id, pkg.schemes[j].file, pkg.schemes[i].file));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// JSON as a YAML node: objects as maps (keys sorted, null members left out, as if absent),
+// arrays as sequences, numbers and booleans as their JSON text.
+YAML::Node ToYaml(const nlohmann::json& j) {
+  YAML::Node n;
+  switch (j.type()) {
+    case nlohmann::json::value_t::object:
+      n = YAML::Node(YAML::NodeType::Map);
+      for (const auto& [k, v] : j.items()) {
+        if (!v.is_null()) n[k] = ToYaml(v);
+      }
+      return n;
+    case nlohmann::json::value_t::array:
+      n = YAML::Node(YAML::NodeType::Sequence);
+      for (const auto& v : j) n.push_back(ToYaml(v));
+      return n;
+    case nlohmann::json::value_t::string:
+      return YAML::Node(j.get<std::string>());
+    case nlohmann::json::value_t::null:
+      return YAML::Node(YAML::NodeType::Null);
+    default:
+      return YAML::Node(j.dump());
+  }
+}
+
+// A YAML node as JSON: quoted scalars stay text; plain ones become null, booleans or numbers
+// when they read as such (YAML 1.2's core schema), else text.
+nlohmann::json ToJson(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: {
+      nlohmann::json j = nlohmann::json::object();
+      for (const auto& kv : n) j[kv.first.as<std::string>()] = ToJson(kv.second);
+      return j;
+    }
+    case YAML::NodeType::Sequence: {
+      nlohmann::json j = nlohmann::json::array();
+      for (const auto& v : n) j.push_back(ToJson(v));
+      return j;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& text = n.Scalar();
+      if (n.Tag() == "!") return text;  // quoted
+      if (text == "~" || text == "null" || text == "Null" || text == "NULL") return nullptr;
+      if (text == "true" || text == "True" || text == "TRUE") return true;
+      if (text == "false" || text == "False" || text == "FALSE") return false;
+      nlohmann::json number = nlohmann::json::parse(text, nullptr, false);
+      if (number.is_number()) return number;
+      return text;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
+Result<nlohmann::json> SchemeFileJson(const std::string& path) {
+  if (Result<Scheme> valid = LoadSchemeFile(path); !valid) return Err(valid.error());
+  SPCOOP_ASSIGN_OR_RETURN(std::string text, yamlutil::ReadFile(path));
+  SPCOOP_ASSIGN_OR_RETURN(YAML::Node root, yamlutil::Parse(text, path));
+  try {
+    return ToJson(root["scheme"]);
+  } catch (const YAML::Exception& e) {
+    return Err(yamlutil::FromException(e, path));
+  }
+}
+
 Result<Package> LoadPackage(const std::vector<std::string>& paths) {
   Package pkg;
   if (paths.empty()) return Err(Status::InvalidArgument("no scheme file given"));
   for (const std::string& path : paths) {
     SPCOOP_ASSIGN_OR_RETURN(std::string text, yamlutil::ReadFile(path));
-    SPCOOP_ASSIGN_OR_RETURN(YAML::Node root, yamlutil::Parse(text, path));
-    try {
-      if (root["package"]) {
-        const YAML::Node p = root["package"];
-        std::string name = p["name"] ? p["name"].as<std::string>() : path;
-        if (pkg.name.empty())
-          pkg.name = name;
-        else
-          pkg.name += " + " + name;
-        if (!p["schemes"] || !p["schemes"].IsSequence()) {
-          return Err(Status::InvalidArgument("package.schemes: expected a list of scheme files")
-                         .At(yamlutil::Where(path, p)));
-        }
-        const auto dir = std::filesystem::path(path).parent_path();
-        for (const auto& f : p["schemes"]) {
-          SPCOOP_ASSIGN_OR_RETURN(Scheme s, LoadSchemeFile((dir / f.as<std::string>()).string()));
-          pkg.schemes.push_back(std::move(s));
-        }
-      } else {
-        SPCOOP_ASSIGN_OR_RETURN(Scheme s, ParseSchemeNode(root, path));
-        if (pkg.name.empty())
-          pkg.name = s.name;
-        else
-          pkg.name += " + " + s.name;
-        pkg.schemes.push_back(std::move(s));
-      }
-    } catch (const YAML::Exception& e) {
-      return Err(yamlutil::FromException(e, path));
-    }
+    SPCOOP_RETURN_IF_ERROR(AddRuleFile(text, path, pkg));
   }
   pkg.file = paths.front();
-  for (size_t i = 0; i < pkg.schemes.size(); ++i) {
-    for (size_t j = 0; j < i; ++j) {
-      if (pkg.schemes[i].id == pkg.schemes[j].id) {
-        return Err(Status::InvalidArgument(
-            fmt::format("scheme id '{}' appears twice in the package ({} and {})",
-                        pkg.schemes[i].id, pkg.schemes[j].file, pkg.schemes[i].file)));
-      }
-    }
-  }
+  SPCOOP_RETURN_IF_ERROR(CheckUniqueIds(pkg));
   return pkg;
+}
+
+Result<Package> ParsePackage(const std::string& yaml_text, const std::string& file_name) {
+  Package pkg;
+  SPCOOP_RETURN_IF_ERROR(AddRuleFile(yaml_text, file_name, pkg));
+  pkg.file = file_name;
+  SPCOOP_RETURN_IF_ERROR(CheckUniqueIds(pkg));
+  return pkg;
+}
+
+Result<Scheme> ParseSchemeJson(const nlohmann::json& scheme, const std::string& path) {
+  if (!scheme.is_object()) {
+    return Err(Status::InvalidArgument(
+                   fmt::format("{}: expected a scheme object (id, name, type, ...)", path))
+                   .At(path));
+  }
+  YAML::Node root(YAML::NodeType::Map);
+  root["scheme"] = ToYaml(scheme);
+  Result<Scheme> s = [&]() -> Result<Scheme> {
+    try {
+      return ParseSchemeNode(root, path);
+    } catch (const YAML::Exception& e) {
+      return Err(Status::InvalidArgument(fmt::format("{}: {}", path, e.msg)).At(path));
+    }
+  }();
+  if (s) return s;
+  // The parser names keys below the scheme ("benefit.amount.unit: ...", or "scheme.type: ...");
+  // the JSON path of the scheme goes in front.
+  std::string message = s.error().message();
+  if (message.starts_with("scheme.")) message.erase(0, 7);
+  if (!message.starts_with(path)) message = fmt::format("{}.{}", path, message);
+  return Err(Status(s.error().code(), std::move(message)).At(path));
+}
+
+std::string PackageYaml(const std::string& name, const std::vector<nlohmann::json>& schemes) {
+  YAML::Node schemes_node(YAML::NodeType::Sequence);
+  for (const nlohmann::json& s : schemes) {
+    YAML::Node item(YAML::NodeType::Map);
+    item["scheme"] = ToYaml(s);
+    schemes_node.push_back(item);
+  }
+  YAML::Node package(YAML::NodeType::Map);
+  package["name"] = name;
+  package["schemes"] = schemes_node;
+  YAML::Node root(YAML::NodeType::Map);
+  root["package"] = package;
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
 }
 
 }  // namespace spcoop::simulate

@@ -271,6 +271,31 @@ CREATE TRIGGER draft_change_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON d
 CREATE TRIGGER narrative_revision_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON narrative_revision
   FOR EACH STATEMENT EXECUTE FUNCTION spcoop_refuse_rewrite();
 )sql"},
+    {3, "simulation runs: the jobs of POST /api/v1/simulations", R"sql(
+CREATE TABLE simulation_run (
+  seq BIGINT NOT NULL UNIQUE,
+  id TEXT COLLATE "C" PRIMARY KEY,
+  user_id BIGINT REFERENCES app_user (id),
+  client TEXT COLLATE "C" NOT NULL,
+  created_at TEXT COLLATE "C" NOT NULL,
+  started_at TEXT,
+  finished_at TEXT,
+  status TEXT COLLATE "C" NOT NULL,
+  progress_done BIGINT NOT NULL DEFAULT 0,
+  progress_total BIGINT NOT NULL DEFAULT 0,
+  request TEXT NOT NULL,
+  manifest TEXT,
+  result TEXT,
+  error_code TEXT,
+  error_message TEXT,
+  worker TEXT NOT NULL DEFAULT '',
+  heartbeat_at TEXT COLLATE "C" NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX simulation_run_by_status ON simulation_run (status, seq);
+CREATE INDEX simulation_run_by_user ON simulation_run (user_id, seq);
+CREATE INDEX simulation_run_by_client ON simulation_run (client, status);
+)sql"},
 };
 
 }  // namespace spcoop::pg

@@ -231,6 +231,31 @@ BEGIN SELECT RAISE(ABORT, 'narrative_revision is append-only'); END;
 CREATE TRIGGER narrative_revision_append_only_d BEFORE DELETE ON narrative_revision
 BEGIN SELECT RAISE(ABORT, 'narrative_revision is append-only'); END;
 )sql"},
+    {3, "simulation runs: the jobs of POST /api/v1/simulations", R"sql(
+CREATE TABLE simulation_run (
+  seq BIGINT NOT NULL UNIQUE,
+  id TEXT PRIMARY KEY,
+  user_id BIGINT REFERENCES app_user (id),
+  client TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT,
+  status TEXT NOT NULL,
+  progress_done INTEGER NOT NULL DEFAULT 0,
+  progress_total INTEGER NOT NULL DEFAULT 0,
+  request TEXT NOT NULL,
+  manifest TEXT,
+  result TEXT,
+  error_code TEXT,
+  error_message TEXT,
+  worker TEXT NOT NULL DEFAULT '',
+  heartbeat_at TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX simulation_run_by_status ON simulation_run (status, seq);
+CREATE INDEX simulation_run_by_user ON simulation_run (user_id, seq);
+CREATE INDEX simulation_run_by_client ON simulation_run (client, status);
+)sql"},
 };
 
 }  // namespace spcoop::sqlite

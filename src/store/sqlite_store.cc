@@ -679,8 +679,9 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-std::string NowUtc() {
-  auto now = std::chrono::system_clock::now();
+std::string NowUtc() { return UtcTime(std::chrono::system_clock::now()); }
+
+std::string UtcTime(std::chrono::system_clock::time_point now) {
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;

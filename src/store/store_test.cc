@@ -86,9 +86,9 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(StoreTest, MigrateIsIdempotentAndVersioned) {
-  EXPECT_EQ(*store_->SchemaVersion(), 2);
+  EXPECT_EQ(*store_->SchemaVersion(), 3);
   EXPECT_TRUE(store_->Migrate().ok());
-  EXPECT_EQ(*store_->SchemaVersion(), 2);
+  EXPECT_EQ(*store_->SchemaVersion(), 3);
 }
 
 TEST_P(StoreTest, EconomiesRoundTripWithFourNames) {
@@ -465,8 +465,8 @@ TEST_F(PostgresStoreTest, ConcurrentMigrationsApplyEachMigrationOnce) {
     for (auto& t : threads) t.join();
     for (const Status& s : results) EXPECT_TRUE(s.ok()) << s.ToString();
     // Each migration applied once, however many processes raced.
-    EXPECT_EQ(*stores[0]->SchemaVersion(), 2);
-    EXPECT_EQ(fresh.Scalar("SELECT count(*) FROM schema_migration"), "2");
+    EXPECT_EQ(*stores[0]->SchemaVersion(), 3);
+    EXPECT_EQ(fresh.Scalar("SELECT count(*) FROM schema_migration"), "3");
   }
 }
 

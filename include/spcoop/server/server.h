@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,15 @@ struct ServerOptions {
   int max_query_params = 32;           // more query parameters get 414
   int keep_alive_timeout_seconds = 5;  // idle keep-alive connections are closed after this
   bool log_requests = true;            // one line per request on stderr
+  // Simulation jobs (POST /api/v1/simulations; docs/simulator.md, "Engine, partitions, jobs").
+  // Runs are queued in the database; these threads run them while Listen() serves (0 = none
+  // here: another server on the database runs them).
+  int simulation_workers = 1;
+  int simulation_queue = 16;               // queued runs, then 503 with Retry-After
+  int64_t anonymous_max_persons = 200000;  // persons per run, anonymous callers
+  int64_t user_max_persons = 10000000;     // persons per run, signed-in users
+  int anonymous_runs_per_client = 2;       // queued or running per client address
+  std::string rules_dir = "rules";         // examples/ holds the catalogue's schemes
 };
 
 class Server {

@@ -40,12 +40,15 @@
 //     admin_cost_pct: 5           # administrative cost as % of transfers
 //
 // A package file groups schemes:  package: {name: "Child + pension", schemes: [a.yaml, b.yaml]}
-// (paths relative to the package file). A scheme file alone is a package of one.
+// (paths relative to the package file), or holds them inline:
+//   package: {name: "Child", schemes: [{scheme: {id: child, name: ..., type: child, ...}}]}
+// (the two may be mixed). A scheme file alone is a package of one.
 //
 // Errors: every problem names the file and line (yaml-cpp's mark) and the key, e.g.
 // "rules/x.yaml:12: targeting.method: 'pmtt' is not one of universal, means_test, pmt, quantile".
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -134,6 +137,21 @@ Result<Scheme> ParseScheme(const std::string& yaml_text, const std::string& file
 // Each path is a scheme file or a package file; several paths form one package named after
 // the first (or "a + b"). kInvalidArgument/kNotFound with file:line.
 Result<Package> LoadPackage(const std::vector<std::string>& paths);
+// One rule file's text (a scheme file, or a package file) as a package; `file_name` names it in
+// errors and is the folder scheme paths are relative to.
+Result<Package> ParsePackage(const std::string& yaml_text, const std::string& file_name);
+
+// Schemes as JSON (the HTTP API's form): the object under `scheme:` of a scheme file, with the
+// same keys, read by the same parser, so the rules and their errors are the YAML file's. Null
+// members count as absent. Errors name the JSON path, e.g. with path "packages[1].schemes[0]":
+// "packages[1].schemes[0].benefit.amount.unit: 'pct_gpd' is not one of currency, ...".
+Result<Scheme> ParseSchemeJson(const nlohmann::json& scheme, const std::string& path);
+// A scheme file's `scheme:` object as JSON (numbers and booleans typed), for ParseSchemeJson;
+// the file's errors when it is not a valid scheme file.
+Result<nlohmann::json> SchemeFileJson(const std::string& path);
+// The package file, with the schemes inline, that LoadPackage/ParsePackage read back as the same
+// schemes. Canonical: keys sorted, so equal packages give equal bytes (and equal SHA-256).
+std::string PackageYaml(const std::string& name, const std::vector<nlohmann::json>& schemes);
 
 // --- Scheme rule test cases (YAML, written by policy analysts; run by simulate_test).
 //

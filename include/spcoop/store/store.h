@@ -17,6 +17,7 @@
 //   connection); several connections, and several processes, may share one database.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -150,5 +151,7 @@ std::string DisplayUri(std::string_view uri);
 
 // Current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ".
 std::string NowUtc();
+// A time in the same form (such strings sort in time order).
+std::string UtcTime(std::chrono::system_clock::time_point time);
 
 }  // namespace spcoop
