@@ -233,12 +233,15 @@ export function splitApiMessage(message: string): { path: string; message: strin
   return m ? { path: m[1], message: m[2] } : { path: '', message };
 }
 
+// Each detail names its place in the body ("body.packages[0].name") and repeats it at the start
+// of its message; the page shows the message without it, next to the field.
 function apiMessages(e: ApiError): { path: string; message: string }[] {
-  if (e.details.length) return e.details.map((d: ErrorDetail) => ({ path: d.path, message: d.message }));
-  const m = splitApiMessage(e.message);
-  // The refusal of a population above the caller's limit names the limit, not always the field.
-  if (!m.path && /\bpersons\b/i.test(m.message)) m.path = 'persons';
-  return [m];
+  if (!e.details.length) return [splitApiMessage(e.message)];
+  return e.details.map((d: ErrorDetail) => {
+    const path = d.path.replace(/^body\./, '');
+    const m = splitApiMessage(d.message);
+    return { path, message: m.path === path ? m.message : d.message };
+  });
 }
 
 // --- Labels --------------------------------------------------------------------------------
@@ -532,7 +535,7 @@ function runSection(ctx: Ctx, cat: Catalogue, state: FormState, errors: FieldErr
       btn.disabled = false;
       msg.textContent = '';
       if (e instanceof ApiError && e.status === 503) errors.show([{ path: '', message: t('sim_busy') }]);
-      else if (e instanceof ApiError && (e.status === 400 || e.status === 403 || e.status === 413 || e.status === 422)) errors.show(apiMessages(e));
+      else if (e instanceof ApiError && [400, 403, 413, 422, 429].includes(e.status)) errors.show(apiMessages(e));
       else errors.show([{ path: '', message: describeError(e) }]);
     }
   });
