@@ -11,7 +11,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hasUserCommand, parseArgs, runTests, setup } from './harness.mjs';
 
 const args = parseArgs(process.argv.slice(2));
@@ -23,13 +24,22 @@ mkdirSync(artifacts, { recursive: true });
 
 const FP = { name: 'fp_khm', role: 'focal_point', economy: 'KHM', display: 'Sokha (Cambodia)', password: 'focal-point-password-1' };
 const SEC = { name: 'sec_escap', role: 'secretariat', display: 'ESCAP secretariat', password: 'secretariat-password-1' };
+const ANALYST = { name: 'analyst_mof', role: 'analyst', display: 'Ministry of Finance analyst', password: 'analyst-password-1' };
 
 if (suite === 'workspace' && !hasUserCommand(bin)) {
   console.log('skip: this spcoop has no accounts (`spcoop user` is missing), so the workspace suite cannot run');
   process.exit(77);
 }
 
-const env = await setup({ bin, web, users: suite === 'workspace' ? [FP, SEC] : [] });
+const accounts = hasUserCommand(bin);
+// The simulator's example schemes are the repository's rules/examples, wherever the test runs.
+const rules = resolve(dirname(fileURLToPath(import.meta.url)), '../../rules');
+const env = await setup({
+  bin,
+  web,
+  users: suite === 'workspace' ? [FP, SEC] : suite === 'simulator' && accounts ? [ANALYST] : [],
+  serveArgs: suite === 'simulator' ? ['--rules', rules] : [],
+});
 const base = env.url;
 if (suite === 'simulator' && (await fetch(base + '/api/v1/simulator')).status === 404) {
   console.log('skip: this server has no simulation routes (/api/v1/simulator answers 404)');
@@ -532,13 +542,14 @@ simulatorTests.push(
       await page.fill('[data-testid=sim-persons]', String(cat.limits.min_persons));
       await page.fill('[data-testid=sim-seed]', '7');
       // Package A: the child benefit from 5% to 7% of GDP per capita with the keyboard.
-      const slider = '[data-testid=sim-p0-universal_child_benefit-amount]';
+      const amount = 'sim-p0-universal_child_benefit-amount';
+      const slider = `[data-testid=${amount}]`;
       assert.ok(await page.isChecked('[data-testid=sim-p0-universal_child_benefit-include]'));
       assert.equal(await page.inputValue(slider), '5');
       await page.focus(slider);
       for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
       assert.equal(await page.inputValue(slider), String(LEVEL));
-      assert.equal(await page.inputValue(`${slider}-value`), String(LEVEL));
+      assert.equal(await page.inputValue(`[data-testid=${amount}-value]`), String(LEVEL));
       // Package B: add the PMT household transfer to SPOT's three core schemes.
       await page.check('[data-testid=sim-p1-pmt_household_transfer-include]');
       const unlabelled = await page.$$eval('main select, main input', (els) => els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.outerHTML));
@@ -668,6 +679,33 @@ simulatorTests.push(
       await page.waitForSelector('[data-testid=sim-failed], [data-testid=sim-errors] [role=alert]', { timeout: 120000 });
       const shown = await page.textContent('main');
       assert.match(shown, /labour|labor/i, 'the error names the missing variable');
+      await page.context().close();
+    },
+  ],
+  [
+    'a signed-in analyst finds their runs listed, each a link to its results',
+    async () => {
+      if (!accounts) return; // a binary without accounts: nobody signs in
+      const page = await newPage();
+      await login(page, ANALYST);
+      await page.goto(base + '/simulator');
+      await page.waitForSelector('[data-testid=sim-economy]');
+      await page.selectOption('[data-testid=sim-economy]', 'KHM');
+      await page.click('details.advanced summary');
+      await page.fill('[data-testid=sim-persons]', String((await api('/simulator')).limits.min_persons));
+      await page.click('[data-testid=sim-run]');
+      await page.waitForURL(/[?&]run=[0-9a-f]+/);
+      const own = new URL(page.url()).searchParams.get('run');
+      await page.waitForSelector('[data-testid=sim-done]', { timeout: 120000 });
+      await page.waitForSelector('[data-testid=sim-runs]');
+      const listed = await page.evaluate(async () => (await (await fetch('/api/v1/simulations?limit=10')).json()).data);
+      assert.deepEqual(listed.map((r) => r.id), [own], 'the analyst sees their one run, not the anonymous ones');
+      assert.equal(await page.$$eval('[data-testid=sim-runs] tbody tr', (trs) => trs.length), 1);
+      assert.ok(await page.$('[data-testid=sim-runs] tbody [aria-current=true]'), 'the run shown is marked as the current one');
+      // From another page, the list links to the run.
+      await page.goto(base + '/simulator');
+      await page.click(`[data-testid=sim-runs] a[href^="/simulator?run=${own}"]`);
+      await page.waitForSelector(`[data-testid=sim-done][data-run="${own}"]`);
       await page.context().close();
     },
   ],

@@ -161,8 +161,21 @@ export interface SimJob {
   error: { code: string; message: string } | null;
 }
 
+// A line of GET /simulations: the caller's runs (the secretariat and administrators: all).
+export interface SimRunSummary {
+  id: string;
+  status: SimJob['status'];
+  created: string;
+  finished: string | null;
+  economy: string;
+  persons: number;
+  packages: string[];
+  error: { code: string; message: string } | null;
+}
+
 export const catalogue = (lang: Lang) => get<Catalogue>('/simulator', { lang });
 export const startSimulation = (body: SimRequest, lang: Lang) =>
   request<{ id: string; status: string }>('POST', '/simulations', { query: { lang }, json: body });
 export const simulation = (id: string, lang: Lang) => get<SimJob>(`/simulations/${encodeURIComponent(id)}`, { lang });
 export const packageYamlUrl = (id: string, n: number) => `/api/v1/simulations/${encodeURIComponent(id)}/packages/${n}.yaml`;
+export const simulationRuns = (limit: number) => get<{ data: SimRunSummary[] }>('/simulations', { limit }).then((r) => r.data);

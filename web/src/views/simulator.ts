@@ -6,7 +6,7 @@
 import { ApiError, type ErrorDetail } from '../api';
 import { chart } from '../charts';
 import { chartWithTable, field, h, select, table, uid } from '../dom';
-import { addCatalogues, compactPeople, lang, num, pct, people, share, t, type LazyKey } from '../i18n';
+import { addCatalogues, compactPeople, dateTime, lang, num, pct, people, share, t, type LazyKey } from '../i18n';
 import { simEn } from '../messages/sim/en';
 import { simFr } from '../messages/sim/fr';
 import { simRu } from '../messages/sim/ru';
@@ -18,6 +18,7 @@ import {
   catalogue as loadCatalogue,
   packageYamlUrl,
   simulation,
+  simulationRuns,
   startSimulation,
   type Catalogue,
   type Scenario,
@@ -282,6 +283,10 @@ export async function renderSimulator(ctx: Ctx): Promise<void> {
     return;
   }
   if (job instanceof Error) throw job;
+  if (!cat.schemes.length) {
+    ctx.main.replaceChildren(errorState(t('sim_title'), t('sim_no_schemes')));
+    return;
+  }
   const run = job as SimJob | null;
   if (run && (!form || form.runId !== run.id)) form = formFromRequest(cat, run.request, run.id);
   if (!form || !cat.economies.some((e) => e.iso3 === form!.economy)) form = defaultForm(cat, available.find((e) => e.iso3 === 'KHM') ?? available[0]);
@@ -299,6 +304,7 @@ export async function renderSimulator(ctx: Ctx): Promise<void> {
     runSection(ctx, cat, state, errors, general),
     results,
   );
+  if (ctx.user) void recentRuns(cat, runId).then((el) => el && ctx.isCurrent() && main.append(el));
   // Registers the schemes' error slots under their paths in the request as last sent.
   const register = () => void buildRequest(cat, state, errors);
   if (run) void followRun(ctx, run, results, errors, register).catch((e: unknown) => results.replaceChildren(h('p', { class: 'notice warn', role: 'alert' }, describeError(e))));
@@ -542,6 +548,35 @@ function runSection(ctx: Ctx, cat: Catalogue, state: FormState, errors: FieldErr
   return h('div', { class: 'sim-run' }, general, h('div', { class: 'form-row' }, btn, msg));
 }
 
+// The signed-in user's last runs, each a link to its results.
+const RECENT_RUNS = 10;
+async function recentRuns(cat: Catalogue, current: string | null): Promise<HTMLElement | null> {
+  let runs;
+  try {
+    runs = await simulationRuns(RECENT_RUNS);
+  } catch {
+    return null; // the list is a convenience: the page works without it
+  }
+  if (!runs.length) return null;
+  const name = (iso3: string) => cat.economies.find((e) => e.iso3 === iso3)?.name ?? iso3;
+  return h(
+    'section',
+    { class: 'card wide', 'aria-labelledby': 'sim-runs-title', 'data-testid': 'sim-runs' },
+    h('h2', { id: 'sim-runs-title' }, t('sim_runs_title')),
+    table(
+      t('sim_runs_title'),
+      [t('sim_col_started'), t('sim_label_economy'), t('sim_col_packages'), t('sim_col_status')],
+      runs.map((r) => [
+        r.id === current ? h('span', { 'aria-current': 'true' }, dateTime(r.created)) : h('a', { href: `/simulator?run=${encodeURIComponent(r.id)}&lang=${lang()}` }, dateTime(r.created)),
+        `${name(r.economy)} · ${people(r.persons)}`,
+        r.packages.join(' · '),
+        t(`sim_status_${r.status}`),
+      ]),
+      { hideCaption: true },
+    ),
+  );
+}
+
 // --- Progress and results ----------------------------------------------------------------------
 
 async function followRun(ctx: Ctx, first: SimJob, box: HTMLElement, errors: FieldErrors, register: () => void): Promise<void> {
@@ -553,6 +588,7 @@ async function followRun(ctx: Ctx, first: SimJob, box: HTMLElement, errors: Fiel
     if (!ctx.isCurrent()) return;
     if (job.status === 'done' && job.result) {
       box.replaceChildren(results(job, job.result));
+      drawPendingCharts();
       if (justStarted === job.id) {
         justStarted = null;
         box.querySelector<HTMLElement>('#sim-summary-title')?.focus();
@@ -586,7 +622,7 @@ function results(job: SimJob, r: SimResult): HTMLElement {
   const head = [t('sim_col_indicator'), ...colNames];
   const numeric = cols.map((_, i) => i + 1);
   const lines = r.baseline.poverty.map((p) => p.line);
-  const cell = (k: number, testid: string, text: string, delta?: string) => h('span', { 'data-testid': `${testid}-${k}` }, text, delta ? h('span', { class: 'delta' }, ` (${delta})`) : null);
+  const cell = (k: number, testid: string, text: string, delta?: string) => h('span', {}, h('span', { 'data-testid': `${testid}-${k}` }, text), delta ? h('span', { class: 'delta' }, ` (${delta})`) : null);
   const row = (label: string, testid: string, value: (s: Scenario, k: number) => string, delta?: (s: Scenario) => string | undefined) => [label, ...cols.map((s, k) => cell(k, testid, value(s, k), k > 0 && delta ? delta(s) : undefined))];
   const pov = (s: Scenario, line: string) => s.poverty.find((p) => p.line === line);
   const currency = r.currency;
@@ -660,11 +696,17 @@ interface ChartSpec {
   table?: { head: string[]; rows: string[][] }; // else one column per series
 }
 
+// Charts are drawn once their element is in the page (ECharts takes the size it has then).
+const pendingCharts: (() => void)[] = [];
+function drawPendingCharts(): void {
+  pendingCharts.splice(0).forEach((draw) => draw());
+}
+
 function chartCard(c: ChartSpec): HTMLElement {
   const el = h('div', { class: c.horizontal ? 'chart tall' : 'chart', 'data-testid': c.testid });
   const cats = { type: 'category', data: c.categories, inverse: !!c.horizontal };
   const values = { type: 'value', axisLabel: { formatter: (v: number) => c.fmt(v) } };
-  chart(
+  pendingCharts.push(() => chart(
     el,
     {
       legend: { top: 0, type: 'scroll' },
@@ -675,7 +717,7 @@ function chartCard(c: ChartSpec): HTMLElement {
       series: c.series.map((x) => ({ name: x.name, type: c.kind, symbolSize: 6, data: x.data })),
     },
     c.title,
-  );
+  ));
   const tbl = c.table ?? { head: [c.catHead, ...c.series.map((x) => x.name)], rows: c.categories.map((cat, i) => [cat, ...c.series.map((x) => (x.data[i] === null ? '–' : c.fmt(x.data[i]!)))]) };
   return h(
     'section',

@@ -125,6 +125,15 @@ export const simEn = {
   sim_download_package: 'Package {letter} ({file})',
   sim_reproduce_command: 'Download the package files, then run:',
   sim_run_link: 'Link to this run:',
+  sim_runs_title: 'Your recent simulations',
+  sim_col_started: 'Started',
+  sim_col_packages: 'Packages',
+  sim_col_status: 'Status',
+  sim_status_queued: 'waiting',
+  sim_status_running: 'running',
+  sim_status_done: 'done',
+  sim_status_failed: 'failed',
+  sim_no_schemes: 'The server offers no example schemes to build packages from: its rules folder is missing or empty. Ask its administrator to start it with --rules pointing at the rules folder.',
 };
 
 export type SimKey = keyof typeof simEn;

@@ -126,4 +126,13 @@ export const simFr: Record<SimKey, string> = {
   sim_download_package: 'Ensemble {letter} ({file})',
   sim_reproduce_command: 'Téléchargez les fichiers des ensembles, puis lancez :',
   sim_run_link: 'Lien vers cette simulation :',
+  sim_runs_title: 'Vos simulations récentes',
+  sim_col_started: 'Lancée le',
+  sim_col_packages: 'Ensembles',
+  sim_col_status: 'État',
+  sim_status_queued: 'en attente',
+  sim_status_running: 'en cours',
+  sim_status_done: 'terminée',
+  sim_status_failed: 'échouée',
+  sim_no_schemes: 'Le serveur ne propose aucune prestation d\'exemple pour composer des ensembles : son dossier de règles manque ou est vide. Demandez à son administrateur de le lancer avec --rules indiquant le dossier des règles.',
 };

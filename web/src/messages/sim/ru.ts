@@ -126,4 +126,13 @@ export const simRu: Record<SimKey, string> = {
   sim_download_package: 'Пакет {letter} ({file})',
   sim_reproduce_command: 'Скачайте файлы пакетов и выполните:',
   sim_run_link: 'Ссылка на этот расчёт:',
+  sim_runs_title: 'Ваши последние расчёты',
+  sim_col_started: 'Начат',
+  sim_col_packages: 'Пакеты',
+  sim_col_status: 'Состояние',
+  sim_status_queued: 'в очереди',
+  sim_status_running: 'выполняется',
+  sim_status_done: 'готов',
+  sim_status_failed: 'ошибка',
+  sim_no_schemes: 'Сервер не предлагает примеров программ для составления пакетов: папка правил отсутствует или пуста. Попросите администратора запустить его с параметром --rules, указывающим на папку правил.',
 };

@@ -126,4 +126,13 @@ export const simZh: Record<SimKey, string> = {
   sim_download_package: '方案组合{letter}（{file}）',
   sim_reproduce_command: '下载组合文件，然后运行：',
   sim_run_link: '本次运行的链接：',
+  sim_runs_title: '您最近的模拟',
+  sim_col_started: '开始时间',
+  sim_col_packages: '方案组合',
+  sim_col_status: '状态',
+  sim_status_queued: '等待中',
+  sim_status_running: '运行中',
+  sim_status_done: '已完成',
+  sim_status_failed: '失败',
+  sim_no_schemes: '服务器没有提供可用于构建方案组合的示例方案：其规则文件夹缺失或为空。请管理员使用指向规则文件夹的 --rules 选项启动服务器。',
 };
