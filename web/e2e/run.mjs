@@ -621,6 +621,8 @@ simulatorTests.push(
       await shot(page, 'simulator-en');
       await page.$eval('#sim-summary-title', (e) => e.scrollIntoView());
       await page.screenshot({ path: join(artifacts, 'simulator-results-en.png') });
+      await page.$eval('[data-testid=sim-poverty-chart]', (e) => e.closest('section').scrollIntoView());
+      await page.screenshot({ path: join(artifacts, 'simulator-charts-en.png') });
       await page.context().close();
     },
   ],

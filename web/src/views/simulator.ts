@@ -704,7 +704,8 @@ function drawPendingCharts(): void {
 
 function chartCard(c: ChartSpec): HTMLElement {
   const el = h('div', { class: c.horizontal ? 'chart tall' : 'chart', 'data-testid': c.testid });
-  const cats = { type: 'category', data: c.categories, inverse: !!c.horizontal };
+  // Every bar's category named, long names broken over lines (a line's years are thinned).
+  const cats = { type: 'category', data: c.categories, inverse: !!c.horizontal, axisLabel: { interval: c.kind === 'bar' ? 0 : 'auto', width: c.horizontal ? 160 : 110, overflow: 'break' } };
   const values = { type: 'value', axisLabel: { formatter: (v: number) => c.fmt(v) } };
   pendingCharts.push(() => chart(
     el,
