@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "../store/pg_test_schema.h"
+#include "running_server.h"
 #include "spcoop/auth/auth.h"
 #include "spcoop/server/server.h"
 #include "spcoop/store/accounts.h"
@@ -31,15 +32,7 @@ struct Session {
   std::string bearer;
 };
 
-struct Reply {
-  int status = 0;
-  json body;
-  httplib::Headers headers;
-  std::string Header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-};
+using Reply = ApiReply;
 
 class AuthApiTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -113,29 +106,11 @@ class AuthApiTest : public ::testing::TestWithParam<std::string> {
   Reply Call(const std::string& method, const std::string& path, const std::string& body = "",
              const Session* s = nullptr, bool with_csrf = true,
              const std::string& content_type = "application/json") {
-    httplib::Client client("127.0.0.1", port_);
-    client.set_read_timeout(30, 0);
     httplib::Headers headers;
     if (s && !s->cookie.empty()) headers.emplace("Cookie", s->cookie);
     if (s && !s->bearer.empty()) headers.emplace("Authorization", "Bearer " + s->bearer);
     if (s && with_csrf && !s->csrf.empty()) headers.emplace("X-CSRF-Token", s->csrf);
-    httplib::Result res = [&] {
-      const std::string full = "/api/v1" + path;
-      if (method == "POST") return client.Post(full, headers, body, content_type);
-      if (method == "PUT") return client.Put(full, headers, body, content_type);
-      if (method == "PATCH") return client.Patch(full, headers, body, content_type);
-      if (method == "DELETE") return client.Delete(full, headers, body, content_type);
-      return client.Get(full, headers);
-    }();
-    Reply r;
-    if (!res) {
-      ADD_FAILURE() << method << " " << path << ": " << httplib::to_string(res.error());
-      return r;
-    }
-    r.status = res->status;
-    r.headers = res->headers;
-    r.body = json::parse(res->body, nullptr, false);
-    return r;
+    return CallApi(port_, method, path, headers, body, content_type);
   }
 
   Session Login(const std::string& user, const std::string& password = kPassword) {

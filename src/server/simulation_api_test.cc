@@ -34,16 +34,7 @@ constexpr char kPassword[] = "a long test passphrase";
 const std::string kRules = SPCOOP_RULES_DIR;
 const std::string kChildFile = kRules + "/examples/universal_child_benefit.yaml";
 
-struct Reply {
-  int status = 0;
-  json body;
-  std::string text;
-  httplib::Headers headers;
-  std::string Header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-};
+using Reply = ApiReply;
 
 struct Caller {
   std::string cookie, csrf, bearer;
@@ -145,25 +136,11 @@ class SimulationApiTest : public ::testing::TestWithParam<std::string> {
 
   Reply Call(const std::string& method, const std::string& path, const std::string& body = "",
              const Caller* c = nullptr) {
-    httplib::Client client("127.0.0.1", running_->port());
-    client.set_read_timeout(60, 0);
     httplib::Headers headers;
     if (c && !c->cookie.empty()) headers.emplace("Cookie", c->cookie);
     if (c && !c->bearer.empty()) headers.emplace("Authorization", "Bearer " + c->bearer);
     if (c && c->send_csrf && !c->csrf.empty()) headers.emplace("X-CSRF-Token", c->csrf);
-    const std::string full = "/api/v1" + path;
-    httplib::Result res = method == "POST" ? client.Post(full, headers, body, "application/json")
-                                           : client.Get(full, headers);
-    Reply r;
-    if (!res) {
-      ADD_FAILURE() << method << " " << path << ": " << httplib::to_string(res.error());
-      return r;
-    }
-    r.status = res->status;
-    r.headers = res->headers;
-    r.text = res->body;
-    r.body = json::parse(res->body, nullptr, false);
-    return r;
+    return CallApi(running_->port(), method, path, headers, body);
   }
 
   Caller Login(const std::string& user) {
@@ -202,11 +179,11 @@ class SimulationApiTest : public ::testing::TestWithParam<std::string> {
   }
 
   // Polls the run until it is done or failed (or a minute passed).
-  Reply Await(const std::string& id) {
+  Reply Await(const std::string& id, const Caller* caller = nullptr) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     Reply r;
     while (std::chrono::steady_clock::now() < deadline) {
-      r = Call("GET", "/simulations/" + id);
+      r = Call("GET", "/simulations/" + id, "", caller);
       if (r.status != 200 || r.body["status"] == "done" || r.body["status"] == "failed") return r;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -396,6 +373,35 @@ TEST_P(SimulationApiTest, QueuedRunIsRunByTheNextServer) {
   Reply run = Await(id);
   EXPECT_EQ(run.body["status"], "done") << run.text;
   EXPECT_EQ(GetSimulationRun(*store_, id)->attempts, 1);
+}
+
+// Stopping a server does not wait for its runs to finish: a run in progress goes back to the
+// queue at its next slice of chunks, and the next server runs it from the start.
+TEST_P(SimulationApiTest, StoppingPutsARunningRunBackForTheNextServer) {
+  Serve(Options(1));
+  Caller ana = Token("ana");
+  // Three chunks of a million persons: more than one slice of the engine's threads, and
+  // seconds of work.
+  Reply posted = Call("POST", "/simulations", Body(ChildScheme(), 3000000).dump(), &ana);
+  ASSERT_EQ(posted.status, 202) << posted.text;
+  const std::string id = posted.body["id"];
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (GetSimulationRun(*store_, id)->status == SimulationStatus::kQueued &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(GetSimulationRun(*store_, id)->status, SimulationStatus::kRunning);
+  EXPECT_TRUE(running_->Stop().ok());
+  auto left = GetSimulationRun(*store_, id);
+  EXPECT_EQ(left->status, SimulationStatus::kQueued);
+  EXPECT_FALSE(left->started_at);
+  EXPECT_EQ(left->worker, "");  // not held: claimable at once, no stale wait
+
+  Serve(Options(1));
+  Reply run = Await(id, &ana);
+  EXPECT_EQ(run.body["status"], "done") << run.text;
+  EXPECT_EQ(run.body["progress"]["total"], 3);
+  EXPECT_EQ(GetSimulationRun(*store_, id)->attempts, 2);
 }
 
 TEST_P(SimulationApiTest, ListingIsForSignedInUsersAndRunsArePrivate) {

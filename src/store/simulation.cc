@@ -245,9 +245,10 @@ Status FailSimulationRun(Store& store, std::string_view id, std::string_view wor
 }
 
 Status ReleaseSimulationRun(Store& store, std::string_view id, std::string_view worker) {
-  return UpdateHeld(store, id, worker,
-                    "status = 'queued', started_at = NULL, progress_done = 0, heartbeat_at = ''",
-                    {});
+  return UpdateHeld(
+      store, id, worker,
+      "status = 'queued', started_at = NULL, progress_done = 0, heartbeat_at = '', worker = ''",
+      {});
 }
 
 Result<SimulationRun> GetSimulationRun(Store& store, std::string_view id) {

@@ -111,6 +111,7 @@ TEST_P(SimulationRunTest, FailAndRelease) {
   auto released = GetSimulationRun(*store_, b.id);
   EXPECT_EQ(released->status, SimulationStatus::kQueued);
   EXPECT_FALSE(released->started_at);
+  EXPECT_EQ(released->worker, "");
   auto again = ClaimSimulationRun(*store_, "w2", kNeverStale);
   ASSERT_TRUE(again && *again);
   EXPECT_EQ((*again)->id, b.id);
