@@ -676,6 +676,8 @@ simulatorTests.push(
       assert.equal(new URL(page.url()).searchParams.get('run'), null, 'no run was started');
       // The synthetic populations have no labour status: an unemployment benefit cannot run.
       await page.fill('[data-testid=sim-persons]', String(cat.limits.min_persons));
+      // The builder says so before the run.
+      assert.match(await page.textContent('[data-testid=sim-p0-unemployment_benefit-note]'), /labour_status/);
       await page.check('[data-testid=sim-p0-unemployment_benefit-include]');
       await page.click('[data-testid=sim-run]');
       await page.waitForSelector('[data-testid=sim-failed], [data-testid=sim-errors] [role=alert]', { timeout: 120000 });

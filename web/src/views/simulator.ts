@@ -413,9 +413,24 @@ function packageSection(p: PackageState, pi: number, errors: FieldErrors): HTMLE
   );
 }
 
+// The variables a scheme needs that synthetic populations do not have (docs/simulator.md): a
+// run with it stops with an error naming them.
+function missingFromSynthetic(sc: Scheme): string[] {
+  const el = sc.eligibility ?? {};
+  const out: string[] = [];
+  if (sc.type === 'unemployment') out.push('labour_status');
+  if (el.pension_test === true) out.push('contributory_pension');
+  if (sc.targeting?.method === 'pmt' && sc.targeting.cutoff !== undefined) out.push('pmt_score');
+  if (el.area !== undefined && el.area !== 'any') out.push('area');
+  if (Array.isArray(el.regions) && el.regions.length) out.push('region');
+  return out;
+}
+
 function schemeBlock(s: SchemeState, pi: number): HTMLElement {
   const key = `p${pi}-${s.base.id}`;
-  const include = h('input', { type: 'checkbox', id: `sim-${key}-include`, checked: s.include, 'data-testid': `sim-${key}-include` });
+  const missing = missingFromSynthetic(s.base);
+  const note = missing.length ? h('p', { class: 'hint warn', id: `sim-${key}-note`, 'data-testid': `sim-${key}-note` }, t('sim_needs_survey', { vars: missing.join(', ') })) : null;
+  const include = h('input', { type: 'checkbox', id: `sim-${key}-include`, checked: s.include, 'data-testid': `sim-${key}-include`, 'aria-describedby': note ? note.id : null });
   const body = h('div', { class: 'scheme-body', hidden: !s.include });
   include.addEventListener('change', () => {
     s.include = include.checked;
@@ -490,6 +505,7 @@ function schemeBlock(s: SchemeState, pi: number): HTMLElement {
     'div',
     { class: 'scheme', 'data-testid': `sim-${key}` },
     h('div', { class: 'check scheme-head' }, include, h('label', { for: include.id }, s.base.name)),
+    note,
     slot,
     body,
   );

@@ -134,6 +134,7 @@ export const simEn = {
   sim_status_done: 'done',
   sim_status_failed: 'failed',
   sim_no_schemes: 'The server offers no example schemes to build packages from: its rules folder is missing or empty. Ask its administrator to start it with --rules pointing at the rules folder.',
+  sim_needs_survey: 'Needs survey data that synthetic populations do not have ({vars}): a run with it stops with an error.',
 };
 
 export type SimKey = keyof typeof simEn;

@@ -135,4 +135,5 @@ export const simFr: Record<SimKey, string> = {
   sim_status_done: 'terminée',
   sim_status_failed: 'échouée',
   sim_no_schemes: 'Le serveur ne propose aucune prestation d\'exemple pour composer des ensembles : son dossier de règles manque ou est vide. Demandez à son administrateur de le lancer avec --rules indiquant le dossier des règles.',
+  sim_needs_survey: 'Demande des données d\'enquête que les populations synthétiques n\'ont pas ({vars}) : une simulation qui l\'inclut s\'arrête sur une erreur.',
 };

@@ -135,4 +135,5 @@ export const simZh: Record<SimKey, string> = {
   sim_status_done: '已完成',
   sim_status_failed: '失败',
   sim_no_schemes: '服务器没有提供可用于构建方案组合的示例方案：其规则文件夹缺失或为空。请管理员使用指向规则文件夹的 --rules 选项启动服务器。',
+  sim_needs_survey: '需要合成人口所没有的调查数据（{vars}）：包含该方案的运行将因错误而停止。',
 };
