@@ -10,6 +10,7 @@
 // no simulation routes).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -608,8 +609,11 @@ simulatorTests.push(
         const href = await page.getAttribute(`[data-testid=sim-yaml-${n}]`, 'href');
         const y = await fetch(base + href);
         assert.equal(y.status, 200, href);
+        const yaml = await y.text();
         files.push(join(env.dir, `package-${n}.yaml`));
-        writeFileSync(files[n - 1], await y.text());
+        writeFileSync(files[n - 1], yaml);
+        // The hash shown is the file's.
+        assert.equal(await text(page, `sim-yaml-${n}-sha256`), createHash('sha256').update(yaml).digest('hex'), `package ${n}'s SHA-256`);
       }
       const command = await text(page, 'sim-command');
       assert.equal(command, `spcoop simulate --synthetic KHM --persons ${cat.limits.min_persons} --seed 7 package-1.yaml package-2.yaml --json`);

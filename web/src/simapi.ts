@@ -130,6 +130,8 @@ export interface Manifest {
   rule_hashes: string[];
   threads?: number;
   chunks?: number;
+  // The job's manifest: each package file and its SHA-256.
+  packages?: { number: number; name: string; file: string; sha256: string }[];
 }
 
 export interface SimResult {

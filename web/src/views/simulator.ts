@@ -861,18 +861,28 @@ function reproduceSection(job: SimJob, r: SimResult): HTMLElement {
     ['year', t('sim_manifest_year'), String(m.year)],
     ['persons', t('sim_manifest_persons'), people(job.request.persons)],
   ];
-  const rules = h('ul', { class: 'plain' }, m.rule_hashes.map((x, i) => h('li', {}, `${m.rule_files[i] ?? ''} `, h('code', {}, x))));
+  // Each package file with its SHA-256 (the job's manifest names them; the engine's lists the
+  // same files' hashes in the same order).
+  const hashOf = (i: number) => job.manifest?.packages?.[i]?.sha256 ?? m.rule_hashes[i] ?? '';
+  const packages = h(
+    'ul',
+    { class: 'plain' },
+    files.map((f, i) =>
+      h(
+        'li',
+        {},
+        h('a', { href: packageYamlUrl(job.id, i + 1), download: f, 'data-testid': `sim-yaml-${i + 1}` }, t('sim_download_package', { letter: PACKAGE_LETTERS[i] ?? i + 1, file: f })),
+        ' ',
+        h('code', { 'data-testid': `sim-yaml-${i + 1}-sha256` }, hashOf(i)),
+      ),
+    ),
+  );
   return h(
     'section',
     { class: 'card wide', 'aria-labelledby': 'sim-repro-title', 'data-testid': 'sim-reproduce' },
     h('h2', { id: 'sim-repro-title' }, t('sim_reproduce_title')),
     h('p', { class: 'hint' }, t('sim_reproduce_lead')),
-    h('dl', { class: 'facts' }, facts.map(([id, k, v]) => [h('dt', {}, k), h('dd', { 'data-testid': `sim-manifest-${id}` }, v)]), h('dt', {}, t('sim_manifest_rules')), h('dd', {}, rules)),
-    h(
-      'div',
-      { class: 'downloads' },
-      files.map((f, i) => h('a', { href: packageYamlUrl(job.id, i + 1), download: f, 'data-testid': `sim-yaml-${i + 1}` }, t('sim_download_package', { letter: PACKAGE_LETTERS[i] ?? i + 1, file: f }))),
-    ),
+    h('dl', { class: 'facts' }, facts.map(([id, k, v]) => [h('dt', {}, k), h('dd', { 'data-testid': `sim-manifest-${id}` }, v)]), h('dt', {}, t('sim_manifest_rules')), h('dd', {}, packages)),
     h('p', {}, t('sim_reproduce_command')),
     h('pre', { class: 'command', tabindex: 0, 'data-testid': 'sim-command' }, h('code', {}, command)),
     h('p', { class: 'hint' }, t('sim_run_link'), ' ', h('a', { href: `/simulator?run=${encodeURIComponent(job.id)}&lang=${lang()}`, 'data-testid': 'sim-run-link' }, job.id)),

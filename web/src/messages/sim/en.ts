@@ -121,7 +121,7 @@ export const simEn = {
   sim_manifest_seed: 'Seed',
   sim_manifest_year: 'Year',
   sim_manifest_persons: 'Persons simulated',
-  sim_manifest_rules: 'Rules (SHA-256)',
+  sim_manifest_rules: 'Package files (SHA-256)',
   sim_download_package: 'Package {letter} ({file})',
   sim_reproduce_command: 'Download the package files, then run:',
   sim_run_link: 'Link to this run:',

@@ -122,7 +122,7 @@ export const simFr: Record<SimKey, string> = {
   sim_manifest_seed: 'Graine',
   sim_manifest_year: 'Année',
   sim_manifest_persons: 'Personnes simulées',
-  sim_manifest_rules: 'Règles (SHA-256)',
+  sim_manifest_rules: 'Fichiers des ensembles (SHA-256)',
   sim_download_package: 'Ensemble {letter} ({file})',
   sim_reproduce_command: 'Téléchargez les fichiers des ensembles, puis lancez :',
   sim_run_link: 'Lien vers cette simulation :',

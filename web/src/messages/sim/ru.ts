@@ -122,7 +122,7 @@ export const simRu: Record<SimKey, string> = {
   sim_manifest_seed: 'Начальное значение',
   sim_manifest_year: 'Год',
   sim_manifest_persons: 'Смоделировано человек',
-  sim_manifest_rules: 'Правила (SHA-256)',
+  sim_manifest_rules: 'Файлы пакетов (SHA-256)',
   sim_download_package: 'Пакет {letter} ({file})',
   sim_reproduce_command: 'Скачайте файлы пакетов и выполните:',
   sim_run_link: 'Ссылка на этот расчёт:',

@@ -122,7 +122,7 @@ export const simZh: Record<SimKey, string> = {
   sim_manifest_seed: '种子',
   sim_manifest_year: '年份',
   sim_manifest_persons: '模拟人数',
-  sim_manifest_rules: '规则（SHA-256）',
+  sim_manifest_rules: '方案组合文件（SHA-256）',
   sim_download_package: '方案组合{letter}（{file}）',
   sim_reproduce_command: '下载组合文件，然后运行：',
   sim_run_link: '本次运行的链接：',
