@@ -1,5 +1,6 @@
 // spcoop serve — the HTTP API (and the web app when built).
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -24,6 +25,13 @@ int RunServe(const GlobalOptions& g, server::ServerOptions opt) {
   if (Status s = (*srv)->Bind(); !s.ok()) return Fail(s);
   std::cerr << fmt::format("spcoop: serving {} on http://{}:{}/ (API at /api/v1); Ctrl-C stops\n",
                            DisplayUri(g.database), opt.host, (*srv)->port());
+  std::error_code ec;
+  if (!std::filesystem::is_directory(std::filesystem::path(opt.rules_dir) / "examples", ec)) {
+    std::cerr << fmt::format(
+        "spcoop: warning: no folder '{}/examples'; the simulator offers no example schemes "
+        "(start from the repository root, or give --rules DIR)\n",
+        opt.rules_dir);
+  }
   g_running = srv->get();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);

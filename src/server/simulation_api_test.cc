@@ -252,6 +252,8 @@ TEST_P(SimulationApiTest, StoredResultEqualsTheEngineAndTheDownloadReproducesIt)
   EXPECT_EQ(m["data_source"], expected["manifest"]["data_source"]);
   EXPECT_EQ(m["seed"], 1);
   EXPECT_EQ(m["persons"], 20000);
+  EXPECT_EQ(m["reproduce"],
+            "spcoop simulate --synthetic KHM --persons 20000 --seed 1 package-1.yaml --json");
   EXPECT_EQ(m["year"], expected["year"]);
   ASSERT_EQ(m["packages"].size(), 1u);
 

@@ -283,6 +283,7 @@ void SimulationJobs::HeartbeatLoop() {
       wake_.wait_for(lock, options_.heartbeat, [&] { return stop_.load(); });
     }
     if (stop_) return;
+    if (active_ == 0) continue;  // nothing to keep alive
     if (auto lease = pool_.Acquire(); lease) {
       Status s = HeartbeatSimulationRuns(**lease, worker_id_);
       if (!s.ok()) {
@@ -303,11 +304,13 @@ void SimulationJobs::Run(const SimulationRun& run) {
   }
   bool released = false;
   Status s;
+  ++active_;
   try {
     s = Execute(**lease, run, &released);
   } catch (const std::exception& e) {
     s = Status::Internal(fmt::format("the simulation stopped on an internal error: {}", e.what()));
   }
+  --active_;
   if (s.ok() || released) return;
   if (s.code() == StatusCode::kConflict) return;  // another server holds it now
   std::string code(StatusCodeName(s.code()));
@@ -359,9 +362,9 @@ Status SimulationJobs::Execute(Store& store, const SimulationRun& run, bool* rel
     while (prev < now && !done.compare_exchange_weak(prev, now)) {
     }
   };
-  SPCOOP_ASSIGN_OR_RETURN(sim::Plan plan, sim::Prepare(*source, std::move(packages), options));
   const int64_t total = source->chunk_count();
   SPCOOP_RETURN_IF_ERROR(UpdateSimulationProgress(store, run.id, worker_id_, 0, total));
+  SPCOOP_ASSIGN_OR_RETURN(sim::Plan plan, sim::Prepare(*source, std::move(packages), options));
   const int engine_threads =
       options_.engine_threads > 0
           ? options_.engine_threads
@@ -392,6 +395,8 @@ Status SimulationJobs::Execute(Store& store, const SimulationRun& run, bool* rel
   // their hashes are filled in here: the SHA-256 `spcoop simulate` reports for the downloads.
   result.manifest.rule_hashes = rule_hashes;
   const sim::Manifest& m = result.manifest;
+  std::string files;  // the downloads, saved under their suggested names, in package order
+  for (size_t i = 1; i <= request.packages.size(); ++i) files += fmt::format(" package-{}.yaml", i);
   json manifest = {
       {"engine_version", m.engine_version},
       {"economy", request.economy},
@@ -403,10 +408,10 @@ Status SimulationJobs::Execute(Store& store, const SimulationRun& run, bool* rel
       {"year", m.year},
       {"packages", std::move(package_manifest)},
       {"chunks", total},
-      {"reproduce", fmt::format("spcoop simulate --synthetic {} --persons {} --seed {}"
-                                "{} package-N.yaml --json",
-                                request.economy, request.persons, request.seed,
-                                request.year ? fmt::format(" --year {}", *request.year) : "")}};
+      {"reproduce",
+       fmt::format("spcoop simulate --synthetic {} --persons {} --seed {}{}{} --json",
+                   request.economy, request.persons, request.seed,
+                   request.year ? fmt::format(" --year {}", *request.year) : "", files)}};
   return FinishSimulationRun(store, run.id, worker_id_, Dump(manifest),
                              Dump(sim::ResultToJson(result)));
 }

@@ -107,6 +107,7 @@ class SimulationJobs {
   const SimulationJobOptions options_;
   const std::string worker_id_;
   std::atomic<bool> stop_{false};
+  std::atomic<int> active_{0};  // runs this server holds now
   std::mutex mu_;
   std::condition_variable wake_;
   bool started_ = false;  // guarded by mu_
