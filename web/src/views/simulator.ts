@@ -861,9 +861,8 @@ function reproduceSection(job: SimJob, r: SimResult): HTMLElement {
     ['year', t('sim_manifest_year'), String(m.year)],
     ['persons', t('sim_manifest_persons'), people(job.request.persons)],
   ];
-  // Each package file with its SHA-256 (the job's manifest names them; the engine's lists the
-  // same files' hashes in the same order).
-  const hashOf = (i: number) => job.manifest?.packages?.[i]?.sha256 ?? m.rule_hashes[i] ?? '';
+  // Each package file with its SHA-256, as the job's manifest names them.
+  const hashOf = (i: number) => job.manifest?.packages?.[i]?.sha256;
   const packages = h(
     'ul',
     { class: 'plain' },
@@ -872,8 +871,7 @@ function reproduceSection(job: SimJob, r: SimResult): HTMLElement {
         'li',
         {},
         h('a', { href: packageYamlUrl(job.id, i + 1), download: f, 'data-testid': `sim-yaml-${i + 1}` }, t('sim_download_package', { letter: PACKAGE_LETTERS[i] ?? i + 1, file: f })),
-        ' ',
-        h('code', { 'data-testid': `sim-yaml-${i + 1}-sha256` }, hashOf(i)),
+        hashOf(i) ? [' ', h('code', { 'data-testid': `sim-yaml-${i + 1}-sha256` }, hashOf(i)!)] : null,
       ),
     ),
   );
