@@ -1,6 +1,6 @@
-// The web app's weight and speed: the gzip size of the JavaScript the overview loads, and the
-// time from navigation to the first render of the overview (its headline and its painted map),
-// in Debian's chromium on loopback. A program, not a test.
+// The web app's weight and speed: the gzip size of the JavaScript every page loads (and of the
+// parts loaded on demand), and the time from navigation to the first render of the overview (its
+// headline and its painted map), in Debian's chromium on loopback. A program, not a test.
 //
 //   node bench/web_bench.mjs [--bin build/src/cli/spcoop] [--web web/dist] [--runs 7]
 //
@@ -30,9 +30,13 @@ for (const f of files) {
   const raw = readFileSync(f);
   console.log(`${f.slice(web.length + 1).padEnd(34)} ${kib(statSync(f).size).padStart(10)} ${kib(gzipSync(raw, { level: 9 }).length).padStart(10)}`);
 }
-const js = assets.filter((f) => f.endsWith('.js'));
-const jsGzip = js.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
-console.log(`JavaScript shipped: ${js.length} file(s), ${kib(js.reduce((n, f) => n + statSync(f).size, 0))} raw, ${kib(jsGzip)} gzip -9`);
+// The entry script (named in index.html) is what every page loads; the others (the simulator)
+// are loaded on demand.
+const entryName = /<script[^>]+src="\/assets\/([^"]+\.js)"/.exec(readFileSync(join(web, 'index.html'), 'utf8'))[1];
+const js = assets.filter((f) => f.endsWith('.js')).sort((a, b) => Number(b.endsWith(entryName)) - Number(a.endsWith(entryName)));
+const sizes = (fs) => `${kib(fs.reduce((n, f) => n + statSync(f).size, 0))} raw, ${kib(fs.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0))} gzip -9`;
+console.log(`JavaScript every page loads (${entryName}): ${sizes(js.slice(0, 1))}`);
+if (js.length > 1) console.log(`JavaScript loaded on demand (${js.slice(1).map((f) => f.split('/').pop()).join(', ')}): ${sizes(js.slice(1))}`);
 
 const env = await setup({ bin, web });
 try {

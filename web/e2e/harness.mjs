@@ -33,9 +33,10 @@ export function run(bin, args, env = {}) {
 }
 
 // Starts `spcoop serve` on a free port; resolves to {url, stop()}.
-export function serve(bin, db, web) {
+// `extra`: more options of `spcoop serve`.
+export function serve(bin, db, web, extra = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['--db', db, 'serve', '--port', '0', '--web', web, '--no-log'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['--db', db, 'serve', '--port', '0', '--web', web, '--no-log', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     const timer = setTimeout(() => reject(new Error(`spcoop serve did not start in 20 s:\n${err}`)), 20000);
     const onData = (d) => {
@@ -64,7 +65,7 @@ export function serve(bin, db, web) {
   });
 }
 
-export async function setup({ bin, web, users = [] }) {
+export async function setup({ bin, web, users = [], serveArgs = [] }) {
   if (!existsSync(join(web, 'index.html'))) throw new Error(`${web}/index.html is missing: build the web app first (scripts/build.sh, or npm ci && npm run build in web/)`);
   const dir = mkdtempSync(join(tmpdir(), 'spcoop-web-'));
   const db = join(dir, 'spcoop.db');
@@ -72,7 +73,7 @@ export async function setup({ bin, web, users = [] }) {
   for (const u of users) {
     run(bin, ['--db', db, 'user', 'add', u.name, '--role', u.role, ...(u.economy ? ['--economy', u.economy] : []), '--display-name', u.display], { SPCOOP_PASSWORD: u.password });
   }
-  const server = await serve(bin, db, web);
+  const server = await serve(bin, db, web, serveArgs);
   let browser;
   try {
     browser = await chromium.launch({ executablePath: findChromium(), args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'] });

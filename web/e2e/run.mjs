@@ -3,14 +3,17 @@
 // directly, not through the page), so the tests check that the page shows what the data say.
 //
 //   node e2e/run.mjs --bin build/src/cli/spcoop --web web/dist --artifacts build/web-artifacts \
-//                    [--suite public|workspace] [--filter NAME]
+//                    [--suite public|workspace|simulator] [--filter NAME]
 //
 // Exit status: 0 all passed, 1 a test failed, 77 skipped (the workspace suite with a binary that
-// has no `spcoop user` command to create its users).
+// has no `spcoop user` command to create its users; the simulator suite with a server that has
+// no simulation routes).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hasUserCommand, parseArgs, runTests, setup } from './harness.mjs';
 
 const args = parseArgs(process.argv.slice(2));
@@ -22,14 +25,28 @@ mkdirSync(artifacts, { recursive: true });
 
 const FP = { name: 'fp_khm', role: 'focal_point', economy: 'KHM', display: 'Sokha (Cambodia)', password: 'focal-point-password-1' };
 const SEC = { name: 'sec_escap', role: 'secretariat', display: 'ESCAP secretariat', password: 'secretariat-password-1' };
+const ANALYST = { name: 'analyst_mof', role: 'analyst', display: 'Ministry of Finance analyst', password: 'analyst-password-1' };
 
 if (suite === 'workspace' && !hasUserCommand(bin)) {
   console.log('skip: this spcoop has no accounts (`spcoop user` is missing), so the workspace suite cannot run');
   process.exit(77);
 }
 
-const env = await setup({ bin, web, users: suite === 'workspace' ? [FP, SEC] : [] });
+const accounts = hasUserCommand(bin);
+// The simulator's example schemes are the repository's rules/examples, wherever the test runs.
+const rules = resolve(dirname(fileURLToPath(import.meta.url)), '../../rules');
+const env = await setup({
+  bin,
+  web,
+  users: suite === 'workspace' ? [FP, SEC] : suite === 'simulator' && accounts ? [ANALYST] : [],
+  serveArgs: suite === 'simulator' ? ['--rules', rules] : [],
+});
 const base = env.url;
+if (suite === 'simulator' && (await fetch(base + '/api/v1/simulator')).status === 404) {
+  console.log('skip: this server has no simulation routes (/api/v1/simulator answers 404)');
+  await env.close();
+  process.exit(77);
+}
 const consoleErrors = [];
 // Answers of 400 and over that a test provokes on purpose ([method, path pattern, status]).
 // The browser logs every such answer as a console error ("Failed to load resource"); those are
@@ -38,6 +55,8 @@ const expectedHttpErrors = [
   ['POST', /^\/api\/v1\/economies\/KHM\/imports$/, 422], // the file with a bad row
   ['POST', /^\/api\/v1\/economies\/KHM\/imports$/, 400], // a server that does not take lang=
   ['GET', /^\/api\/v1\/economies\/THA\/workspace$/, 403], // another economy's workspace
+  ['POST', /^\/api\/v1\/simulations$/, 400], // a simulation with too many persons
+  ['POST', /^\/api\/v1\/simulations$/, 403],
 ];
 // A binary without accounts answers 404 on /session, which the app asks once per page load.
 if (!hasUserCommand(bin)) expectedHttpErrors.push(['GET', /^\/api\/v1\/session$/, 404]);
@@ -482,9 +501,255 @@ workspaceTests.push(
   ],
 );
 
+// --- The simulator -------------------------------------------------------------------------
+
+const simulatorTests = [];
+let simRun = null; // the id of the run made by the first test
+const LEVEL = 7; // % of GDP per capita: the child benefit of package A, set with the slider
+
+// The simulator's figures as the page formats them: shares 0..1 with one decimal, costs in per
+// cent with two, indices with a fixed number of decimals.
+const shareFmt = (v, lang = 'en') => new Intl.NumberFormat(LOCALE[lang], { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+const pct2 = (v, lang = 'en') => new Intl.NumberFormat(LOCALE[lang], { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v / 100);
+const fixed = (v, digits, lang = 'en') => new Intl.NumberFormat(LOCALE[lang], { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+// Numbers equal to 1e-9 of their size, in the same structure (floating-point summation order may
+// differ between runs on different numbers of threads).
+function assertClose(actual, expected, what) {
+  if (typeof expected === 'number') {
+    assert.ok(typeof actual === 'number' && Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
+  } else if (expected && typeof expected === 'object') {
+    for (const k of Object.keys(expected)) assertClose(actual?.[k], expected[k], `${what}.${k}`);
+  } else assert.equal(actual, expected, what);
+}
+const text = async (page, testid) => (await page.textContent(`[data-testid="${testid}"]`)).trim();
+
+// The figures of the results table against the stored result: every poverty line for the
+// baseline and each package, the cost, the recipients and the inequality indices.
+async function checkFigures(page, result, lang = 'en') {
+  const cols = [result.baseline, ...result.scenarios];
+  for (const [k, s] of cols.entries()) {
+    for (const p of s.poverty) assert.equal(await text(page, `sim-headcount-${p.line}-${k}`), shareFmt(p.headcount, lang), `headcount ${p.line} column ${k}`);
+    assert.equal(await text(page, `sim-gini-${k}`), fixed(s.inequality.gini, 4, lang), `Gini column ${k}`);
+    if (k === 0) continue;
+    assert.equal(await text(page, `sim-cost-gdp-${k}`), pct2(s.cost.pct_gdp, lang), `cost column ${k}`);
+    assert.equal(await text(page, `sim-recipients-${k}`), whole(s.recipients, lang), `recipients column ${k}`);
+    const last = s.projection[s.projection.length - 1];
+    assert.equal(await text(page, `sim-cost-2030-${k}`), `${pct2(last.pct_gdp, lang)} (${last.year})`);
+  }
+}
+
+simulatorTests.push(
+  [
+    'a child benefit set with the slider runs, and the page shows the stored figures for both packages',
+    async () => {
+      const page = await newPage();
+      await page.goto(base + '/');
+      await page.click('nav a[href^="/simulator"]');
+      await page.waitForSelector('[data-testid=sim-economy]');
+      const cat = await api('/simulator');
+      const khm = cat.economies.find((e) => e.iso3 === 'KHM');
+      assert.ok(khm && khm.available !== false, 'Cambodia has a synthetic population');
+      // Economies without one are listed but cannot be chosen.
+      const disabled = await page.$$eval('[data-testid=sim-economy] option[disabled]', (os) => os.map((o) => o.value));
+      assert.deepEqual(disabled.sort(), cat.economies.filter((e) => e.available === false).map((e) => e.iso3).sort());
+      await page.selectOption('[data-testid=sim-economy]', 'KHM');
+      await page.click('details.advanced summary');
+      await page.fill('[data-testid=sim-persons]', String(cat.limits.min_persons));
+      await page.fill('[data-testid=sim-seed]', '7');
+      // Package A: the child benefit from 5% to 7% of GDP per capita with the keyboard.
+      const amount = 'sim-p0-universal_child_benefit-amount';
+      const slider = `[data-testid=${amount}]`;
+      assert.ok(await page.isChecked('[data-testid=sim-p0-universal_child_benefit-include]'));
+      assert.equal(await page.inputValue(slider), '5');
+      await page.focus(slider);
+      for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+      assert.equal(await page.inputValue(slider), String(LEVEL));
+      assert.equal(await page.inputValue(`[data-testid=${amount}-value]`), String(LEVEL));
+      // Package B: add the PMT household transfer to SPOT's three core schemes.
+      await page.check('[data-testid=sim-p1-pmt_household_transfer-include]');
+      const unlabelled = await page.$$eval('main select, main input', (els) => els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.outerHTML));
+      assert.deepEqual(unlabelled, []);
+      // The progress bar: seen whenever the job answered as queued or running.
+      const states = [];
+      page.on('response', async (res) => {
+        if (!/\/api\/v1\/simulations\/[0-9a-f]+(\?|$)/.test(res.url())) return;
+        try {
+          states.push((await res.json()).status);
+        } catch {
+          /* the page went on before the body was read */
+        }
+      });
+      await page.evaluate(() => {
+        window.sawProgress = false;
+        new MutationObserver(() => {
+          if (document.querySelector('[data-testid=sim-progress]')) window.sawProgress = true;
+        }).observe(document.body, { childList: true, subtree: true });
+      });
+      await page.click('[data-testid=sim-run]');
+      await page.waitForURL(/[?&]run=[0-9a-f]+/);
+      simRun = new URL(page.url()).searchParams.get('run');
+      await page.waitForSelector('[data-testid=sim-done]', { timeout: 120000 });
+      if (states.some((x) => x === 'queued' || x === 'running')) assert.ok(await page.evaluate(() => window.sawProgress), 'no progress bar while the job ran');
+      const job = await api(`/simulations/${simRun}`);
+      assert.equal(job.status, 'done');
+      // What was sent: the slider's level, the other settings, the packages' schemes.
+      assert.equal(job.request.economy, 'KHM');
+      assert.equal(job.request.persons, cat.limits.min_persons);
+      assert.equal(job.request.seed, 7);
+      const a = job.request.packages[0].schemes;
+      assert.deepEqual(a.map((s) => s.id), ['universal_child_benefit']);
+      assert.equal(a[0].benefit.amount.unit, 'pct_gdp_per_capita');
+      assert.deepEqual(Object.values(a[0].benefit.amount.values), [LEVEL]);
+      assert.deepEqual(job.request.packages[1].schemes.map((s) => s.id).sort(), ['disability_benefit', 'pmt_household_transfer', 'social_pension', 'universal_child_benefit']);
+      const r = job.result;
+      assert.equal(r.scenarios.length, 2);
+      // Independent of the page: a child benefit of 7% of GDP per capita per child costs 7% of
+      // GDP per capita times the children reached.
+      const ucb = r.scenarios[0].schemes[0];
+      assert.ok(Math.abs(ucb.amount_per_year - (LEVEL / 100) * r.gdp_per_capita) < 1e-6 * r.gdp_per_capita, 'the benefit is 7% of GDP per capita');
+      assert.ok(Math.abs(ucb.cost.transfers - ucb.amount_per_year * ucb.recipients) < 1e-6 * ucb.cost.transfers, 'transfers = amount x recipients');
+      await checkFigures(page, r);
+      // Both packages side by side, with their names, and the synthetic marking with its list.
+      const summary = await page.textContent('.sim-summary thead');
+      assert.ok(summary.includes(r.scenarios[0].name) && summary.includes(r.scenarios[1].name));
+      assert.match(await page.textContent('[data-testid=sim-synthetic]'), /SYNTHETIC POPULATION/);
+      assert.equal(await page.$$eval('[data-testid=sim-assumptions] li', (li) => li.length), r.assumptions.length);
+      for (const id of ['sim-poverty-chart', 'sim-projection-chart', 'sim-change_pct-chart', 'sim-benefit_share-chart', 'sim-coverage-chart']) await page.waitForSelector(`[data-testid=${id}] canvas`);
+      // Reproduce: the manifest, and the package files run by the CLI give the same figures.
+      assert.equal(await text(page, 'sim-manifest-hash'), r.manifest.data_hash);
+      assert.equal(await text(page, 'sim-manifest-seed'), '7');
+      const files = [];
+      for (const n of [1, 2]) {
+        const href = await page.getAttribute(`[data-testid=sim-yaml-${n}]`, 'href');
+        const y = await fetch(base + href);
+        assert.equal(y.status, 200, href);
+        const yaml = await y.text();
+        files.push(join(env.dir, `package-${n}.yaml`));
+        writeFileSync(files[n - 1], yaml);
+        // The hash shown is the file's.
+        assert.equal(await text(page, `sim-yaml-${n}-sha256`), createHash('sha256').update(yaml).digest('hex'), `package ${n}'s SHA-256`);
+      }
+      const command = await text(page, 'sim-command');
+      assert.equal(command, `spcoop simulate --synthetic KHM --persons ${cat.limits.min_persons} --seed 7 package-1.yaml package-2.yaml --json`);
+      const cli = JSON.parse(execFileSync(bin, ['--db', env.db, '--quiet', 'simulate', '--synthetic', 'KHM', '--persons', String(cat.limits.min_persons), '--seed', '7', ...files, '--json'], { encoding: 'utf8' }));
+      for (const [i, s] of r.scenarios.entries()) {
+        assertClose(cli.scenarios[i].poverty, s.poverty, `package ${i + 1} poverty (CLI vs stored)`);
+        assertClose(cli.scenarios[i].cost, s.cost, `package ${i + 1} cost (CLI vs stored)`);
+      }
+      await shot(page, 'simulator-en');
+      await page.$eval('#sim-summary-title', (e) => e.scrollIntoView());
+      await page.screenshot({ path: join(artifacts, 'simulator-results-en.png') });
+      await page.$eval('[data-testid=sim-poverty-chart]', (e) => e.closest('section').scrollIntoView());
+      await page.screenshot({ path: join(artifacts, 'simulator-charts-en.png') });
+      await page.context().close();
+    },
+  ],
+  [
+    'a run\'s link reloads the stored result and its settings; Chinese translates the page',
+    async () => {
+      assert.ok(simRun, 'the first test made a run');
+      const page = await newPage();
+      await page.goto(`${base}/simulator?run=${simRun}`);
+      await page.waitForSelector('[data-testid=sim-done]');
+      const job = await api(`/simulations/${simRun}`);
+      await checkFigures(page, job.result);
+      assert.equal(await page.inputValue('[data-testid=sim-p0-universal_child_benefit-amount]'), String(LEVEL));
+      assert.ok(await page.isChecked('[data-testid=sim-p1-pmt_household_transfer-include]'));
+      assert.equal(await page.inputValue('[data-testid=sim-economy]'), 'KHM');
+      const english = await page.textContent('main');
+      await page.selectOption('[data-testid=lang-select]', 'zh');
+      await page.waitForFunction(() => document.documentElement.lang === 'zh-Hans');
+      await page.waitForSelector('[data-testid=sim-done]');
+      assert.ok(hasCjk(await page.textContent('h1')), 'the title is not in Chinese');
+      const labels = await page.$$eval('.sim-summary tbody th', (ths) => ths.map((x) => x.textContent));
+      for (const l of labels) assert.ok(hasCjk(l), `a row is not in Chinese: ${l}`);
+      const nav = await page.textContent('nav');
+      assert.ok(!/[A-Za-z]{3,}/.test(nav), `the menu has Latin words left: ${nav}`);
+      assert.notEqual(await page.textContent('main'), english);
+      await checkFigures(page, job.result, 'zh');
+      await shot(page, 'simulator-zh');
+      await page.$eval('#sim-summary-title', (e) => e.scrollIntoView());
+      await page.screenshot({ path: join(artifacts, 'simulator-results-zh.png') });
+      // French formats the same figures its own way (a space before %).
+      await page.selectOption('[data-testid=lang-select]', 'fr');
+      await page.waitForFunction(() => document.documentElement.lang === 'fr');
+      await page.waitForSelector('[data-testid=sim-done]');
+      await checkFigures(page, job.result, 'fr');
+      await page.context().close();
+    },
+  ],
+  [
+    'errors: too many persons is shown next to the field; a scheme the data cannot serve fails clearly',
+    async () => {
+      const cat = await api('/simulator');
+      const page = await newPage();
+      await page.goto(base + '/simulator');
+      await page.waitForSelector('[data-testid=sim-economy]');
+      await page.selectOption('[data-testid=sim-economy]', 'KHM');
+      await page.click('details.advanced summary');
+      await page.fill('[data-testid=sim-persons]', String(cat.limits.max_persons + 1));
+      await page.click('[data-testid=sim-run]');
+      await page.waitForSelector('[data-error-for=persons][role=alert]');
+      assert.match(await page.textContent('[data-error-for=persons]'), new RegExp(String(cat.limits.max_persons).replace(/\B(?=(\d{3})+$)/g, '[ ,.\u00a0\u202f]?')));
+      assert.equal(new URL(page.url()).searchParams.get('run'), null, 'no run was started');
+      // The synthetic populations have no labour status: an unemployment benefit cannot run.
+      await page.fill('[data-testid=sim-persons]', String(cat.limits.min_persons));
+      // The builder says so before the run.
+      assert.match(await page.textContent('[data-testid=sim-p0-unemployment_benefit-note]'), /labour_status/);
+      await page.check('[data-testid=sim-p0-unemployment_benefit-include]');
+      await page.click('[data-testid=sim-run]');
+      await page.waitForSelector('[data-testid=sim-failed], [data-testid=sim-errors] [role=alert]', { timeout: 120000 });
+      const shown = await page.textContent('main');
+      assert.match(shown, /labour|labor/i, 'the error names the missing variable');
+      await page.context().close();
+    },
+  ],
+  [
+    'a signed-in analyst finds their runs listed, each a link to its results',
+    async () => {
+      if (!accounts) return; // a binary without accounts: nobody signs in
+      const page = await newPage();
+      await login(page, ANALYST);
+      await page.goto(base + '/simulator');
+      await page.waitForSelector('[data-testid=sim-economy]');
+      await page.selectOption('[data-testid=sim-economy]', 'KHM');
+      await page.click('details.advanced summary');
+      await page.fill('[data-testid=sim-persons]', String((await api('/simulator')).limits.min_persons));
+      await page.click('[data-testid=sim-run]');
+      await page.waitForURL(/[?&]run=[0-9a-f]+/);
+      const own = new URL(page.url()).searchParams.get('run');
+      await page.waitForSelector('[data-testid=sim-done]', { timeout: 120000 });
+      await page.waitForSelector('[data-testid=sim-runs]');
+      const listed = await page.evaluate(async () => (await (await fetch('/api/v1/simulations?limit=10')).json()).data);
+      assert.deepEqual(listed.map((r) => r.id), [own], 'the analyst sees their one run, not the anonymous ones');
+      assert.equal(await page.$$eval('[data-testid=sim-runs] tbody tr', (trs) => trs.length), 1);
+      assert.ok(await page.$('[data-testid=sim-runs] tbody [aria-current=true]'), 'the run shown is marked as the current one');
+      // From another page, the list links to the run.
+      await page.goto(base + '/simulator');
+      await page.click(`[data-testid=sim-runs] a[href^="/simulator?run=${own}"]`);
+      await page.waitForSelector(`[data-testid=sim-done][data-run="${own}"]`);
+      await page.context().close();
+    },
+  ],
+  [
+    'the simulator on a phone: one column, no horizontal scrolling',
+    async () => {
+      assert.ok(simRun, 'the first test made a run');
+      const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      await page.goto(`${base}/simulator?run=${simRun}`);
+      await page.waitForSelector('[data-testid=sim-done]');
+      await page.waitForSelector('[data-testid=sim-poverty-chart] canvas');
+      const widths = await page.evaluate(() => [window.innerWidth, document.documentElement.scrollWidth]);
+      assert.deepEqual(widths, [390, 390], 'the simulator is wider than the phone');
+      await shot(page, 'simulator-phone');
+      await page.context().close();
+    },
+  ],
+);
+
 let failed = 0;
 try {
-  failed = await runTests(suite === 'workspace' ? workspaceTests : publicTests, args.filter);
+  failed = await runTests(suite === 'workspace' ? workspaceTests : suite === 'simulator' ? simulatorTests : publicTests, args.filter);
   const check = [
     ['no console errors on any page', async () => assert.deepEqual(consoleErrors, [])],
     ['no failed request on any page but those provoked', async () => assert.deepEqual(httpErrors, [])],

@@ -5,9 +5,16 @@ import { en, type Key } from './messages/en';
 import { zh } from './messages/zh';
 import { ru } from './messages/ru';
 import { fr } from './messages/fr';
+import type { SimKey } from './messages/sim/en';
 
 export const LANGS: Lang[] = ['en', 'zh', 'ru', 'fr'];
 const catalogues: Record<Lang, Record<Key, string>> = { en, zh, ru, fr };
+// Keys of the catalogues that a view loaded on demand brings with it (the simulator's).
+export type LazyKey = SimKey;
+const lazy: Record<Lang, Partial<Record<LazyKey, string>>> = { en: {}, zh: {}, ru: {}, fr: {} };
+export function addCatalogues(add: Record<Lang, Partial<Record<LazyKey, string>>>): void {
+  for (const l of LANGS) Object.assign(lazy[l], add[l]);
+}
 const intlLocale: Record<Lang, string> = { en: 'en-GB', zh: 'zh-CN', ru: 'ru-RU', fr: 'fr-FR' };
 const STORAGE_KEY = 'spcoop.lang';
 
@@ -45,9 +52,10 @@ export function lang(): Lang {
 }
 
 // t('key', {name: 'x'}) replaces {name} in the message.
-export function t(key: Key, params: Record<string, string | number> = {}): string {
+export function t(key: Key | LazyKey, params: Record<string, string | number> = {}): string {
   // A key built from data (a state the app does not know yet) falls back to the key itself.
-  const msg = catalogues[current][key] ?? en[key] ?? String(key);
+  const own = catalogues[current] as Record<string, string>;
+  const msg = own[key] ?? lazy[current][key as LazyKey] ?? (en as Record<string, string>)[key] ?? lazy.en[key as LazyKey] ?? String(key);
   return msg.replace(/\{(\w+)\}/g, (_, p: string) => (p in params ? String(params[p]) : `{${p}}`));
 }
 
@@ -62,19 +70,19 @@ function nf(options: Intl.NumberFormatOptions): Intl.NumberFormat {
   return f;
 }
 
-// 20.8 -> "20.8%" (en), "20,8 %" (fr).
-export function pct(value: number | null | undefined, digits = 1): string {
+// 20.8 -> "20.8%" (en), "20,8 %" (fr). `minDigits` keeps trailing zeros (columns that align).
+export function pct(value: number | null | undefined, digits = 1, minDigits = 0): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '–';
-  return nf({ style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: digits }).format(value / 100);
+  return nf({ style: 'percent', minimumFractionDigits: minDigits, maximumFractionDigits: digits }).format(value / 100);
 }
 // A share 0..1 -> percent.
-export function share(value: number | null | undefined): string {
+export function share(value: number | null | undefined, digits = 1, minDigits = 0): string {
   if (value === null || value === undefined) return '–';
-  return nf({ style: 'percent', maximumFractionDigits: 1 }).format(value);
+  return nf({ style: 'percent', minimumFractionDigits: minDigits, maximumFractionDigits: digits }).format(value);
 }
-export function num(value: number | null | undefined, digits = 0): string {
+export function num(value: number | null | undefined, digits = 0, minDigits = 0): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '–';
-  return nf({ maximumFractionDigits: digits }).format(value);
+  return nf({ minimumFractionDigits: minDigits, maximumFractionDigits: digits }).format(value);
 }
 // Whole people: 835971.107 -> "835,971".
 export function people(value: number | null | undefined): string {

@@ -81,6 +81,7 @@ function renderHeader(): void {
       h('li', {}, link('/', t('nav_overview'), path === '/')),
       h('li', {}, link('/economy/KHM', t('nav_profiles'), path.startsWith('/economy'))),
       h('li', {}, link('/compare', t('nav_compare'), path.startsWith('/compare'))),
+      h('li', {}, link('/simulator', t('nav_simulator'), path.startsWith('/simulator'))),
       user && (user.role === 'focal_point' || user.role === 'secretariat' || user.role === 'administrator')
         ? h('li', {}, link(user.role === 'focal_point' ? `/workspace/${user.economy}` : '/workspace', t('nav_workspace'), path.startsWith('/workspace')))
         : null,
@@ -185,6 +186,8 @@ async function render(fromNavigation = false): Promise<void> {
     else if (first === 'login') await renderLogin(ctx);
     else if (first === 'workspace') await renderWorkspace(ctx);
     else if (first === 'review') await renderReview(ctx);
+    // The simulator is loaded on demand: the other pages do not carry its code.
+    else if (first === 'simulator') await (await import('./views/simulator')).renderSimulator(ctx);
     else main.replaceChildren(errorState(t('not_found_title'), t('not_found_body')));
   } catch (e) {
     if (id !== renderId) return;

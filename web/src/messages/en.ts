@@ -10,6 +10,7 @@ export const en = {
   nav_compare: 'Compare',
   nav_workspace: 'Workspace',
   nav_review: 'Review queue',
+  nav_simulator: 'Policy simulator',
   sign_in: 'Sign in',
   sign_out: 'Sign out',
   signed_in_as: 'Signed in as {name}',

@@ -11,6 +11,7 @@ export const fr: Record<Key, string> = {
   nav_compare: 'Comparer',
   nav_workspace: 'Espace de travail',
   nav_review: 'File de validation',
+  nav_simulator: 'Simulateur de politiques',
   sign_in: 'Se connecter',
   sign_out: 'Se déconnecter',
   signed_in_as: 'Connecté·e : {name}',

@@ -11,6 +11,7 @@ export const ru: Record<Key, string> = {
   nav_compare: 'Сравнение',
   nav_workspace: 'Рабочая область',
   nav_review: 'Очередь проверки',
+  nav_simulator: 'Симулятор политики',
   sign_in: 'Войти',
   sign_out: 'Выйти',
   signed_in_as: 'Вы вошли как {name}',

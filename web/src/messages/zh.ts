@@ -11,6 +11,7 @@ export const zh: Record<Key, string> = {
   nav_compare: '比较',
   nav_workspace: '工作区',
   nav_review: '审核队列',
+  nav_simulator: '政策模拟器',
   sign_in: '登录',
   sign_out: '退出',
   signed_in_as: '已登录：{name}',
