@@ -34,7 +34,8 @@ const LANG_NAMES: Record<string, string> = { en: 'English', zh: '中文', ru: '�
 // A server without accounts answers 404 on /session: everyone is anonymous, and it is not asked
 // again.
 let hasAccounts = true;
-// Whether the language selector had the keyboard when the language changed (see renderHeader).
+// Whether the language selector had the keyboard when the language changed: the header drawn
+// during the next render gives it back (renderHeader), and the render does not move it to <main>.
 let langFocus = false;
 
 async function loadSession(): Promise<void> {
@@ -119,10 +120,7 @@ function renderHeader(): void {
     ),
     nav,
   );
-  if (langFocus) {
-    langFocus = false;
-    langSelect.focus();
-  }
+  if (langFocus) langSelect.focus();
   document.getElementById('skip-link')!.textContent = t('skip_to_content');
   document.title = `spcoop · ${t('tagline')}`;
 }
@@ -193,8 +191,12 @@ async function render(fromNavigation = false): Promise<void> {
     if (id !== renderId) return;
     main.replaceChildren(errorState(t('error_title'), describeError(e)));
   }
-  if (fromNavigation && id === renderId) main.focus({ preventScroll: true });
+  if (id !== renderId) return;
+  // After a change of language from the selector the keyboard stays there (renderHeader);
+  // otherwise a navigation moves it to the new content.
+  if (fromNavigation && !langFocus) main.focus({ preventScroll: true });
   renderHeader();
+  langFocus = false;
 }
 
 export function describeError(e: unknown): string {
