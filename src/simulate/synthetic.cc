@@ -18,6 +18,10 @@ namespace {
 
 constexpr double kDollarsPerDay = 1.90;  // SI_POV_DAY1 line, 2011 PPP
 constexpr double kDaysPerYear = 365.0;
+// Published $1.90 headcounts below this (rounded to 0%) leave the dispersion to the assumed Gini.
+constexpr double kMinCalibratedHeadcountPct = 0.5;
+// The year of a population for an economy without any published poverty headcount.
+constexpr int kNoHeadcountYear = 2023;
 constexpr int kWppYears[] = {2020, 2021, 2022, 2023, 2025, 2030};
 
 int AgeGroupIndex(int age_from) { return std::min(age_from / 5, 20); }
@@ -709,9 +713,6 @@ Result<std::unique_ptr<SyntheticSource>> MakeSyntheticSource(const ReferenceFigu
     if (!ref.weo.count(code)) missing.push_back(fmt::format("IMF WEO {}", code));
   }
   if (ref.population.empty()) missing.push_back("WPP 2024 population by age and sex");
-  if (!Poverty(ref, "SI_POV_DAY1", std::nullopt) && !Poverty(ref, "SI_POV_NAHC", std::nullopt)) {
-    missing.push_back("a poverty headcount (SI_POV_DAY1 or SI_POV_NAHC)");
-  }
   if (!missing.empty()) {
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : "; ") + m;
@@ -725,15 +726,14 @@ Result<std::unique_ptr<SyntheticSource>> MakeSyntheticSource(const ReferenceFigu
   if (day1) {
     info.year = day1->year;
     nahc = Poverty(ref, "SI_POV_NAHC", day1->year);
+    // A headcount published as 0% (under half a point, as the values are rounded) cannot fix the
+    // dispersion: no share of the lowest households is close enough. The assumed Gini does.
+    cal.fallback = day1->value < kMinCalibratedHeadcountPct;
   } else {
     nahc = Poverty(ref, "SI_POV_NAHC", std::nullopt);
-    if (!nahc) {
-      return Err(Status::NotFound(fmt::format(
-          "{}: the reference data have neither an international poverty headcount (SI_POV_DAY1) "
-          "nor a national one (SI_POV_NAHC); a synthetic population cannot be calibrated",
-          ref.economy)));
-    }
-    info.year = nahc->year;
+    // Without any headcount the population is that of kNoHeadcountYear, from the mean and the
+    // assumed Gini alone (flagged below).
+    info.year = nahc ? nahc->year : kNoHeadcountYear;
     cal.fallback = true;
   }
   cal.year = info.year;
@@ -798,11 +798,21 @@ Result<std::unique_ptr<SyntheticSource>> MakeSyntheticSource(const ReferenceFigu
   } else {
     cal.target_headcount = std::nan("");
     cal.sigma = std::sqrt(2.0) * InverseNormal((options.fallback_gini + 1) / 2);
-    info.assumptions.push_back(fmt::format(
-        "FALLBACK: {} has no SI_POV_DAY1; welfare dispersion set to a Gini of {:.2f} (assumed), "
-        "year = year of the latest national headcount (SI_POV_NAHC {}); the $1.90 headcount is a "
-        "model result, not a published figure",
-        ref.economy, options.fallback_gini, nahc->year));
+    const std::string why =
+        day1 ? fmt::format("{}'s SI_POV_DAY1 {} is {:.1f}%, below the {:.1f}% a calibration needs",
+                           ref.economy, day1->year, day1->value, kMinCalibratedHeadcountPct)
+        : !nahc ? fmt::format(
+                      "{} has no poverty headcount (neither SI_POV_DAY1 nor SI_POV_NAHC); "
+                      "year = {} (the latest WPP estimate year); no national line",
+                      ref.economy, kNoHeadcountYear)
+                : fmt::format(
+                      "{} has no SI_POV_DAY1; year = year of the latest national "
+                      "headcount (SI_POV_NAHC {})",
+                      ref.economy, nahc->year);
+    info.assumptions.push_back(
+        fmt::format("FALLBACK: {}; welfare dispersion set to a Gini of {:.2f} (assumed); the $1.90 "
+                    "headcount is a model result, not a published figure",
+                    why, options.fallback_gini));
   }
   info.source = fmt::format("synthetic {} persons={} seed={} block={}", ref.economy,
                             options.persons, options.seed, options.block_persons);

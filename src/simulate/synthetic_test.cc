@@ -16,6 +16,26 @@ ReferenceFigures Ref(const char* iso3) {
   return ref ? *ref : ReferenceFigures{};
 }
 
+// Welfare of block 0 with person weights, sorted.
+WeightedDistribution Block0Welfare(const SyntheticSource& src) {
+  WeightedDistribution d;
+  auto pop = src.Chunk(0);
+  EXPECT_TRUE(pop.has_value());
+  if (!pop) return d;
+  for (int64_t h = 0; h < pop->households(); ++h)
+    d.Add(pop->welfare[h], pop->weight[h] * pop->size[h]);
+  d.Sort();
+  return d;
+}
+
+// Whether an assumption starts with "FALLBACK" and contains `text`.
+bool FlaggedFallback(const SyntheticSource& src, std::string_view text) {
+  for (const auto& a : src.info().assumptions) {
+    if (a.find("FALLBACK") == 0 && a.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // Published targets, read from data/reference/poverty_sdg_1_1_1_1_2_1.csv by hand:
 //   LAO SI_POV_DAY1 2012 = 23%, BGD 2016 = 15%, IDN 2018 = 5%, PHL 2015 = 6%.
 struct Target {
@@ -77,7 +97,36 @@ TEST_P(CalibrationTest, HeadcountMeanAndAgeStructureAreMet) {
 INSTANTIATE_TEST_SUITE_P(Economies, CalibrationTest,
                          testing::Values(Target{"LAO", 2012, 23}, Target{"BGD", 2016, 15},
                                          Target{"IDN", 2018, 5}, Target{"PHL", 2015, 6}),
-                         [](const testing::TestParamInfo<Target>& p) { return std::string(p.param.iso3); });
+                         [](const testing::TestParamInfo<Target>& p) {
+                           return std::string(p.param.iso3);
+                         });
+
+// Economies whose latest $1.90 headcount is published as 0% (rounded: under half a point) get the
+// assumed Gini, are flagged, and reproduce "0%" as a model result; before, they failed.
+TEST(SyntheticTest, ZeroPublishedHeadcountUsesTheFlaggedFallback) {
+  for (const char* iso3 : {"THA", "KOR", "MYS", "RUS", "TUR"}) {
+    SCOPED_TRACE(iso3);
+    const ReferenceFigures ref = Ref(iso3);
+    int latest = 0;
+    double value = -1;
+    for (const auto& p : ref.poverty) {
+      if (p.series == "SI_POV_DAY1" && (p.location.empty() || p.location == "ALLAREA") &&
+          p.year > latest) {
+        latest = p.year;
+        value = p.value;
+      }
+    }
+    ASSERT_EQ(value, 0) << "the published headcount is no longer 0%: pick other economies";
+    auto src = MakeSyntheticSource(ref, {});
+    ASSERT_TRUE(src.has_value()) << src.error().ToString();
+    EXPECT_TRUE((*src)->calibration().fallback);
+    EXPECT_EQ((*src)->info().year, latest);
+    EXPECT_TRUE(FlaggedFallback(**src, "SI_POV_DAY1"));
+    const WeightedDistribution d = Block0Welfare(**src);
+    EXPECT_LT(100 * Fgt3(d, (*src)->info().international_line).headcount, 0.5);
+    EXPECT_NEAR(d.Mean() / (*src)->calibration().target_mean, 1.0, 1e-9);
+  }
+}
 
 TEST(SyntheticTest, KhmUsesTheFlaggedFallback) {
   // KHM has no SI_POV_DAY1; its latest SI_POV_NAHC is 17.7% (2012).
@@ -85,18 +134,25 @@ TEST(SyntheticTest, KhmUsesTheFlaggedFallback) {
   ASSERT_TRUE(src.has_value()) << src.error().ToString();
   EXPECT_TRUE((*src)->calibration().fallback);
   EXPECT_EQ((*src)->info().year, 2012);
-  bool flagged = false;
-  for (const auto& a : (*src)->info().assumptions) flagged = flagged || a.find("FALLBACK") == 0;
-  EXPECT_TRUE(flagged);
-  auto pop = (*src)->Chunk(0);
-  ASSERT_TRUE(pop.has_value());
-  WeightedDistribution d;
-  for (int64_t h = 0; h < pop->households(); ++h)
-    d.Add(pop->welfare[h], pop->weight[h] * pop->size[h]);
-  d.Sort();
+  EXPECT_TRUE(FlaggedFallback(**src, "SI_POV_NAHC 2012"));
+  const WeightedDistribution d = Block0Welfare(**src);
   ASSERT_TRUE((*src)->info().national_line.has_value());
   EXPECT_NEAR(100 * Fgt3(d, *(*src)->info().national_line).headcount, 17.7, 0.5);
   // Gini of the log-normal with the assumed 0.36, up to sampling.
+  EXPECT_NEAR(Gini(d), 0.36, 0.02);
+}
+
+// SGP has WEO data but neither poverty series: a population of 2023 from the mean and the
+// assumed Gini, flagged, with no national line.
+TEST(SyntheticTest, NoHeadcountAtAllUsesTheFlaggedFallback) {
+  auto sgp = MakeSyntheticSource(Ref("SGP"), {});
+  ASSERT_TRUE(sgp.has_value()) << sgp.error().ToString();
+  EXPECT_TRUE((*sgp)->calibration().fallback);
+  EXPECT_EQ((*sgp)->info().year, 2023);
+  EXPECT_FALSE((*sgp)->info().national_line.has_value());
+  EXPECT_TRUE(FlaggedFallback(**sgp, "no poverty headcount"));
+  const WeightedDistribution d = Block0Welfare(**sgp);
+  EXPECT_NEAR(d.Mean() / (*sgp)->calibration().target_mean, 1.0, 1e-9);
   EXPECT_NEAR(Gini(d), 0.36, 0.02);
 }
 
@@ -105,11 +161,6 @@ TEST(SyntheticTest, MissingDataIsNamed) {
   auto prk = MakeSyntheticSource(Ref("PRK"), {});
   ASSERT_FALSE(prk.has_value());
   EXPECT_NE(prk.error().message().find("PPPPC"), std::string::npos) << prk.error().ToString();
-  // SGP has WEO data but neither poverty series.
-  auto sgp = MakeSyntheticSource(Ref("SGP"), {});
-  ASSERT_FALSE(sgp.has_value());
-  EXPECT_NE(sgp.error().message().find("SI_POV_DAY1"), std::string::npos);
-  EXPECT_NE(sgp.error().message().find("SI_POV_NAHC"), std::string::npos);
   // An unknown code.
   EXPECT_FALSE(ReadReferenceFiguresCsv(SPCOOP_REFERENCE_DIR, "XXX").has_value());
   // Size limits.
