@@ -4,7 +4,7 @@
 // has its own address (/simulator?run=ID), which reloads the stored result and its settings.
 // Loaded on demand (main.ts), so the other pages do not carry it.
 import { ApiError, type ErrorDetail } from '../api';
-import { chart } from '../charts';
+import { PALETTE, chart } from '../charts';
 import { chartWithTable, field, h, select, table, uid } from '../dom';
 import { addCatalogues, compactPeople, dateTime, lang, num, pct, people, share, t, type LazyKey } from '../i18n';
 import { simEn } from '../messages/sim/en';
@@ -710,6 +710,7 @@ interface ChartSpec {
   horizontal?: boolean;
   wide?: boolean;
   table?: { head: string[]; rows: string[][] }; // else one column per series
+  colors?: string[]; // else the palette: package A, B... keep their colours from chart to chart
 }
 
 // Charts are drawn once their element is in the page (ECharts takes the size it has then).
@@ -732,6 +733,7 @@ function chartCard(c: ChartSpec): HTMLElement {
       yAxis: c.horizontal ? cats : values,
       tooltip: { trigger: 'item', formatter: (p: { seriesName: string; name: string; value: number }) => `${p.seriesName}\n${p.name}: ${c.fmt(p.value)}` },
       series: c.series.map((x) => ({ name: x.name, type: c.kind, symbolSize: 6, data: x.data })),
+      ...(c.colors ? { color: c.colors } : {}),
     },
     c.title,
   ));
@@ -758,6 +760,8 @@ function povertyChart(r: SimResult, colNames: string[]): HTMLElement {
     categories: lines.map(lineName),
     series: [r.baseline, ...r.scenarios].map((s, k) => ({ name: colNames[k], data: lines.map((line) => value(s, line)) })),
     fmt: (v) => rate(v),
+    // The baseline in dark grey; the packages in the colours the other charts give them.
+    colors: [PALETTE[PALETTE.length - 1], ...PALETTE],
   });
 }
 
