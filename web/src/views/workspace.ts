@@ -173,7 +173,7 @@ function uploadSection(iso3: string, reload: () => void): HTMLElement {
       }
     } catch (e) {
       clean = null;
-      if (e instanceof ApiError && e.status === 422) report.replaceChildren(validationReport(f.name, e.details, serverSpeaks === true));
+      if (e instanceof ApiError && e.status === 422) report.replaceChildren(validationReport(f.name, e.details, serverSpeaks === true, csvHeader(text)));
       else report.replaceChildren(h('p', { class: 'notice warn', role: 'alert' }, describeError(e)));
     } finally {
       check.disabled = false;
@@ -220,12 +220,39 @@ async function sendImport(iso3: string, query: Record<string, string>, text: str
   }
 }
 
+// The column names of a CSV file's first line (quotes removed; [] when it is not text).
+export function csvHeader(text: string): string[] {
+  const first = text.slice(0, text.search(/\r?\n|$/));
+  if (first.includes('\u0000')) return [];
+  const names: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < first.length; i += 1) {
+    const c = first[i];
+    if (quoted) {
+      if (c === '"' && first[i + 1] === '"') {
+        cur += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      names.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  names.push(cur.trim());
+  return names.map((n) => n.replace(/^\uFEFF/, ''));
+}
+
 // The problems of a refused file, one row each. When the server wrote them in the page's
 // language they are shown as they are; otherwise each gets the app's explanation for its column,
 // with the server's English sentence beneath.
-export function validationReport(fileName: string, details: ErrorDetail[], localized: boolean): HTMLElement {
+export function validationReport(fileName: string, details: ErrorDetail[], localized: boolean, columns: string[] = []): HTMLElement {
   const rows = details.map((d) => {
-    const { line, field: fld } = parseDetailPath(d.path);
+    const { line, field: at } = parseDetailPath(d.path);
+    // The server names a CSV column by its number (file:line:column): show the header's name.
+    const fld = /^\d+$/.test(at) ? (columns[Number(at) - 1] ?? at) : at;
     const help = FIELD_HELP[fld.toLowerCase()];
     const where = line === null ? t('upload_whole_file') : t('upload_line', { line });
     if (localized) return [where, fld || '–', d.message];
