@@ -85,6 +85,7 @@ std::optional<Role> RoleOf(Format format, std::string_view n) {
       if (n == "nature") return Role::kNature;
       if (n == "source") return Role::kSource;
       if (n == "note") return Role::kNote;
+      if (n == "reporting_type") return Role::kReportingType;  // optional; G when absent
       if (n == "economy_name" || n == "series_name") return Role::kIgnored;  // spcoop's exports
       return std::nullopt;
     case Format::kSdgCsv:
@@ -437,9 +438,9 @@ class Parser {
   std::string default_source_;
   int64_t line_ = 0;
   std::vector<RowError> row_errors_;
-  bool xml_ = false;     // the input is SDMX-ML: errors name the element, not a column
-  Where element_;        // the current row's element: "Obs 12" (SDMX-ML), "sheet 'X' row 5" (XLSX)
-  bool xlsx_ = false;    // the input is a workbook: errors name the sheet and cell
+  bool xml_ = false;   // the input is SDMX-ML: errors name the element, not a column
+  Where element_;      // the current row's element: "Obs 12" (SDMX-ML), "sheet 'X' row 5" (XLSX)
+  bool xlsx_ = false;  // the input is a workbook: errors name the sheet and cell
   std::vector<std::string> sheet_names_;
   std::string sheet_;
   size_t next_progress_ = kProgressEvery;

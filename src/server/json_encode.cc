@@ -32,6 +32,7 @@ json AttributesInto(json obj, const Attributes& a) {
   obj["nature"] = a.nature;
   obj["source"] = a.source;
   obj["note"] = a.note;
+  obj["reporting_type"] = a.reporting_type;
   return obj;
 }
 

@@ -339,7 +339,7 @@ TEST_F(ServerTest, ObservationCountForAnEconomyMatchesTheStore) {
   EXPECT_EQ(r.body_json["data"].size(), std::min<size_t>(20, static_cast<size_t>(*count)));
   const json& first = r.body_json["data"][0];
   for (const char* field : {"series", "economy", "sex", "age", "quantile", "year", "value", "unit",
-                            "nature", "source", "note", "revision", "state"}) {
+                            "nature", "source", "note", "reporting_type", "revision", "state"}) {
     EXPECT_TRUE(first.contains(field)) << field;
   }
   EXPECT_EQ(first["economy"], "KHM");

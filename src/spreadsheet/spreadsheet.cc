@@ -223,14 +223,15 @@ std::string ObservationsCsv(std::span<const Observation> rows, std::span<const E
     out += c;
     out += ',';
   }
-  out += "economy_name,series_name\n";
+  out += "reporting_type,economy_name,series_name\n";
   for (const Observation& o : rows) {
-    out += fmt::format(
-        "{},{},{},{},{},{},{},{},{},{},{},{},{}\n", CsvField(o.key.series), CsvField(o.key.economy),
-        CsvField(o.key.sex), CsvField(o.key.age), CsvField(o.key.quantile), o.key.year, o.value,
-        CsvField(o.attributes.unit), CsvField(o.attributes.nature), CsvField(o.attributes.source),
-        CsvField(o.attributes.note), CsvField(EconomyName(economies, o.key.economy, lang)),
-        CsvField(SeriesName(o.key.series, lang)));
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", CsvField(o.key.series),
+                       CsvField(o.key.economy), CsvField(o.key.sex), CsvField(o.key.age),
+                       CsvField(o.key.quantile), o.key.year, o.value, CsvField(o.attributes.unit),
+                       CsvField(o.attributes.nature), CsvField(o.attributes.source),
+                       CsvField(o.attributes.note), CsvField(o.attributes.reporting_type),
+                       CsvField(EconomyName(economies, o.key.economy, lang)),
+                       CsvField(SeriesName(o.key.series, lang)));
   }
   return out;
 }
@@ -245,6 +246,7 @@ Result<std::string> ObservationsXlsx(std::span<const Observation> rows,
   lxw_worksheet* ws = workbook_add_worksheet(wb, "observations");
   lxw_col_t col = 0;
   for (std::string_view c : kTidyColumns) worksheet_write_string(ws, 0, col++, S(c).c_str(), bold);
+  worksheet_write_string(ws, 0, col++, "reporting_type", bold);
   worksheet_write_string(ws, 0, col++, "economy_name", bold);
   worksheet_write_string(ws, 0, col++, "series_name", bold);
   lxw_row_t r = 1;
@@ -266,12 +268,13 @@ Result<std::string> ObservationsXlsx(std::span<const Observation> rows,
     if (!o.attributes.note.empty()) {
       worksheet_write_string(ws, r, 10, o.attributes.note.c_str(), nullptr);
     }
-    worksheet_write_string(ws, r, 11, EconomyName(economies, o.key.economy, lang).c_str(), nullptr);
-    worksheet_write_string(ws, r, 12, SeriesName(o.key.series, lang).c_str(), nullptr);
+    worksheet_write_string(ws, r, 11, o.attributes.reporting_type.c_str(), nullptr);
+    worksheet_write_string(ws, r, 12, EconomyName(economies, o.key.economy, lang).c_str(), nullptr);
+    worksheet_write_string(ws, r, 13, SeriesName(o.key.series, lang).c_str(), nullptr);
     ++r;
   }
   worksheet_freeze_panes(ws, 1, 0);
-  worksheet_autofilter(ws, 0, 0, r - 1, 12);
+  worksheet_autofilter(ws, 0, 0, r - 1, 13);
   worksheet_set_column(ws, 0, 0, 16, nullptr);
   worksheet_set_column(ws, 9, 9, 30, nullptr);
   worksheet_set_column(ws, 11, 12, 30, nullptr);
