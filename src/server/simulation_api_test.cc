@@ -310,6 +310,16 @@ TEST_P(SimulationApiTest, BadSchemeNamesItsJsonPathLikeTheYamlParser) {
   for (const json& d : r.body["details"]) paths.insert(d["path"]);
   EXPECT_EQ(paths, (std::set<std::string>{"body.colour", "body.persons",
                                           "body.packages[0].schemes[0].id"}));
+
+  // A rule on regions is valid, but KHM's synthetic population has no regions: refused now,
+  // naming the scheme and the variable, rather than failing once the run starts.
+  json regional = good;
+  regional["eligibility"]["regions"] = {"Phnom Penh"};
+  r = Call("POST", "/simulations", Body(regional).dump());
+  ASSERT_EQ(r.status, 400) << r.text;
+  EXPECT_EQ(r.body["details"][0]["path"], "body.packages[0].schemes[0]");
+  EXPECT_NE(r.body["message"].get<std::string>().find("'region' variable"), std::string::npos)
+      << r.text;
   EXPECT_TRUE(ListSimulationRuns(*store_, {})->empty());
 }
 

@@ -439,6 +439,7 @@ Result<std::map<std::string, SimulationJobs::EconomyInfo>> SimulationJobs::Econo
         info.year = (*src)->info().year;
         info.fallback = (*src)->calibration().fallback;
         info.currency = (*src)->info().currency;
+        info.columns = (*src)->info().columns;
       }
     }
     out.emplace(e.iso3, std::move(info));

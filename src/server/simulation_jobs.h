@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "spcoop/core/status.h"
+#include "spcoop/simulate/population.h"
 #include "spcoop/store/simulation.h"
 #include "store_pool.h"
 
@@ -93,6 +94,7 @@ class SimulationJobs {
     bool fallback = false;
     std::string currency;
     std::string missing;
+    simulate::Columns columns;  // the variables its synthetic population has
   };
   Result<std::map<std::string, EconomyInfo>> Economies(Store& store);
 

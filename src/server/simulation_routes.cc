@@ -16,6 +16,7 @@
 
 #include "api_internal.h"
 #include "simulation_jobs.h"
+#include "spcoop/simulate/engine.h"
 #include "spcoop/simulate/rules.h"
 #include "spcoop/store/simulation.h"
 
@@ -203,6 +204,23 @@ Result<json> HandleCreateSimulation(Context& ctx) {
                           it->second.missing));
     s.AddDetail("body.economy", s.message());
     return Err(std::move(s));
+  }
+  // A rule needing a variable the synthetic population lacks (region, labour status...) is
+  // refused now, not when the run reaches it.
+  for (size_t i = 0; i < request.packages.size(); ++i) {
+    const auto& schemes = request.packages[i].schemes;
+    for (size_t j = 0; j < schemes.size(); ++j) {
+      const std::string path = fmt::format("packages[{}].schemes[{}]", i, j);
+      SPCOOP_ASSIGN_OR_RETURN(sim::Scheme scheme, sim::ParseSchemeJson(schemes[j], path));
+      Status fits = sim::CheckColumns(scheme, it->second.columns);
+      if (!fits.ok()) {
+        Status s = Status::InvalidArgument(fmt::format(
+            "{}: {}; a synthetic population of {} has no such variable", path, fits.message(),
+            request.economy));
+        s.AddDetail("body." + path, s.message());
+        return Err(std::move(s));
+      }
+    }
   }
   const std::string request_text = request.ToJson().dump();
   Result<SimulationRun> run = CreateSimulationRun(

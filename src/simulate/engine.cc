@@ -327,29 +327,6 @@ WeightedDistribution AppendInOrder(std::vector<WeightedDistribution>& parts) {
   return all;
 }
 
-Status CheckColumns(const Scheme& s, const Columns& c) {
-  auto need = [&](bool have, const char* column, const char* why) -> Status {
-    if (have) return Status::Ok();
-    return Status::FailedPrecondition(
-        fmt::format("scheme '{}' ({}) needs the '{}' variable ({}), which the data do not have; "
-                    "map it in the microdata mapping or change the rule",
-                    s.id, s.file, column, why));
-  };
-  if (s.disability_required)
-    SPCOOP_RETURN_IF_ERROR(need(c.disability, "disability", "disability: required"));
-  if (s.area != AreaRule::kAny) SPCOOP_RETURN_IF_ERROR(need(c.area, "area", "eligibility.area"));
-  if (!s.regions.empty()) SPCOOP_RETURN_IF_ERROR(need(c.region, "region", "eligibility.regions"));
-  if (s.pension_test) {
-    SPCOOP_RETURN_IF_ERROR(need(c.contributory_pension, "contributory_pension", "pension_test"));
-  }
-  if (s.type == SchemeType::kUnemployment) {
-    SPCOOP_RETURN_IF_ERROR(need(c.labour_status, "labour_status", "unemployment benefit"));
-  }
-  if (s.targeting == TargetingMethod::kProxyMeansTest && s.pmt_cutoff) {
-    SPCOOP_RETURN_IF_ERROR(need(c.pmt_score, "pmt_score", "targeting.cutoff is a score"));
-  }
-  return Status::Ok();
-}
 
 int AgeGroup(int age) {
   if (age <= 4) return 0;
@@ -618,6 +595,30 @@ InequalityRow Inequality(const WeightedDistribution& d) {
 }
 
 }  // namespace
+
+Status CheckColumns(const Scheme& s, const Columns& c) {
+  auto need = [&](bool have, const char* column, const char* why) -> Status {
+    if (have) return Status::Ok();
+    return Status::FailedPrecondition(
+        fmt::format("scheme '{}' ({}) needs the '{}' variable ({}), which the data do not have; "
+                    "map it in the microdata mapping or change the rule",
+                    s.id, s.file, column, why));
+  };
+  if (s.disability_required)
+    SPCOOP_RETURN_IF_ERROR(need(c.disability, "disability", "disability: required"));
+  if (s.area != AreaRule::kAny) SPCOOP_RETURN_IF_ERROR(need(c.area, "area", "eligibility.area"));
+  if (!s.regions.empty()) SPCOOP_RETURN_IF_ERROR(need(c.region, "region", "eligibility.regions"));
+  if (s.pension_test) {
+    SPCOOP_RETURN_IF_ERROR(need(c.contributory_pension, "contributory_pension", "pension_test"));
+  }
+  if (s.type == SchemeType::kUnemployment) {
+    SPCOOP_RETURN_IF_ERROR(need(c.labour_status, "labour_status", "unemployment benefit"));
+  }
+  if (s.targeting == TargetingMethod::kProxyMeansTest && s.pmt_cutoff) {
+    SPCOOP_RETURN_IF_ERROR(need(c.pmt_score, "pmt_score", "targeting.cutoff is a score"));
+  }
+  return Status::Ok();
+}
 
 Result<Plan> Prepare(const PopulationSource& source, std::vector<Package> packages,
                      const SimulationOptions& options) {

@@ -186,6 +186,10 @@ class PartialResult {
   std::unique_ptr<internal::PartialData> data;
 };
 
+// Whether the data have every variable the scheme's rules need (disability, area, region,
+// pension, labour status, PMT score): kFailedPrecondition naming the first one missing.
+Status CheckColumns(const Scheme& scheme, const Columns& columns);
+
 // Pass 1: reads every chunk once for the baseline distribution, decile cut points and
 // targeting cut-offs. kFailedPrecondition when a scheme needs a column the data lack.
 Result<Plan> Prepare(const PopulationSource& source, std::vector<Package> packages,
