@@ -253,6 +253,9 @@ function known(prefix: string, code: string): string {
   return s === key ? code : s;
 }
 const lineName = (line: string) => known('sim_line_', line);
+// The synthetic populations' currency, which the engine names in English; survey currencies
+// (a code such as KHR) are shown as they are.
+const currencyName = (c: string) => (c.startsWith('PPP$ 2011') ? t('sim_currency_ppp2011') : c);
 const groupName = (g: string) => known('sim_group_', g);
 const benchmarkName = (b: string) => known('sim_bench_', b);
 const unitName = (u: string) => known('sim_unit_', u);
@@ -329,7 +332,7 @@ function setupSection(cat: Catalogue, state: FormState, errors: FieldErrors): HT
   const describe = () => {
     const e = cat.economies.find((x) => x.iso3 === econ.value);
     about.replaceChildren(
-      e && e.year ? t('sim_economy_about', { year: e.year, currency: e.currency ?? '' }) : '',
+      e && e.year ? t('sim_economy_about', { year: e.year, currency: currencyName(e.currency ?? '') }) : '',
       e?.fallback ? h('span', { class: 'badge fallback' }, t('sim_fallback')) : '',
     );
   };
@@ -641,7 +644,7 @@ function results(job: SimJob, r: SimResult): HTMLElement {
   const cell = (k: number, testid: string, text: string, delta?: string) => h('span', {}, h('span', { 'data-testid': `${testid}-${k}` }, text), delta ? h('span', { class: 'delta' }, ` (${delta})`) : null);
   const row = (label: string, testid: string, value: (s: Scenario, k: number) => string, delta?: (s: Scenario) => string | undefined) => [label, ...cols.map((s, k) => cell(k, testid, value(s, k), k > 0 && delta ? delta(s) : undefined))];
   const pov = (s: Scenario, line: string) => s.poverty.find((p) => p.line === line);
-  const currency = r.currency;
+  const currency = currencyName(r.currency);
   const lastYear = (s: Scenario) => s.projection[s.projection.length - 1];
   const rows = [
     ...lines.map((line) =>
@@ -778,7 +781,7 @@ function projectionChart(r: SimResult): HTMLElement {
     series: r.scenarios.map((s, i) => ({ name: names[i], data: years.map((y) => at(s, y)?.pct_gdp ?? null) })),
     fmt: (v) => pctOf(v),
     table: {
-      head: [t('col_year'), ...names.flatMap((n) => [`${n} · ${t('sim_pct_gdp')}`, `${n} · ${r.currency}`])],
+      head: [t('col_year'), ...names.flatMap((n) => [`${n} · ${t('sim_pct_gdp')}`, `${n} · ${currencyName(r.currency)}`])],
       rows: years.map((y) => [String(y), ...r.scenarios.flatMap((s) => [pctOf(at(s, y)?.pct_gdp), at(s, y) ? num(at(s, y)!.cost) : '–'])]),
     },
   });
@@ -830,7 +833,7 @@ function schemesSection(r: SimResult): HTMLElement {
         { class: 'sim-scheme-results', 'data-testid': `sim-schemes-${i}` },
         table(
           names[i],
-          [t('sim_col_scheme'), t('sim_col_amount', { currency: r.currency }), t('sim_col_recipients'), t('sim_col_coverage'), t('sim_pct_gdp'), t('sim_col_exclusion'), t('sim_col_inclusion')],
+          [t('sim_col_scheme'), t('sim_col_amount', { currency: currencyName(r.currency) }), t('sim_col_recipients'), t('sim_col_coverage'), t('sim_pct_gdp'), t('sim_col_exclusion'), t('sim_col_inclusion')],
           s.schemes.map((sc) => [
             `${sc.name} (${methodName(sc.targeting)})`,
             num(sc.amount_per_year, 1),

@@ -77,6 +77,7 @@ export const simEn = {
   sim_row_s80s20: 'S80/S20 ratio',
   sim_row_rmpg: 'Relative median poverty gap',
   sim_row_cbr: 'Cost-benefit ratio (poverty gap closed per unit spent), {line}',
+  sim_currency_ppp2011: 'PPP$ 2011 (international dollars at 2011 prices)',
   sim_line_international: 'international line',
   sim_line_national: 'national line',
   sim_line_relative: 'relative line (60% of median)',

@@ -78,6 +78,7 @@ export const simFr: Record<SimKey, string> = {
   sim_row_s80s20: 'Ratio S80/S20',
   sim_row_rmpg: 'Écart relatif médian de pauvreté',
   sim_row_cbr: 'Rapport coût-efficacité (écart de pauvreté comblé par unité dépensée), {line}',
+  sim_currency_ppp2011: 'PPA$ 2011 (dollars internationaux aux prix de 2011)',
   sim_line_international: 'seuil international',
   sim_line_national: 'seuil national',
   sim_line_relative: 'seuil relatif (60 % de la médiane)',

@@ -78,6 +78,7 @@ export const simRu: Record<SimKey, string> = {
   sim_row_s80s20: 'Соотношение S80/S20',
   sim_row_rmpg: 'Относительный медианный разрыв бедности',
   sim_row_cbr: 'Отношение эффекта к затратам (сокращение разрыва бедности на единицу расходов), {line}',
+  sim_currency_ppp2011: 'PPP$ 2011 (международные доллары в ценах 2011 г.)',
   sim_line_international: 'международная черта',
   sim_line_national: 'национальная черта',
   sim_line_relative: 'относительная черта (60% медианы)',

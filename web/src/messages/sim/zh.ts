@@ -78,6 +78,7 @@ export const simZh: Record<SimKey, string> = {
   sim_row_s80s20: 'S80/S20比率',
   sim_row_rmpg: '相对中位数贫困差距',
   sim_row_cbr: '成本效益比（每单位支出缩小的贫困差距），{line}',
+  sim_currency_ppp2011: 'PPP$ 2011（按2011年价格计的国际美元）',
   sim_line_international: '国际贫困线',
   sim_line_national: '国家贫困线',
   sim_line_relative: '相对贫困线（中位数的60%）',
