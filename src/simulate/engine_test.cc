@@ -200,6 +200,17 @@ std::unique_ptr<SyntheticSource> KhmInBlocks(int64_t persons, int64_t block, uin
   return src ? std::move(*src) : nullptr;
 }
 
+// Runs the given chunk ranges as separate partitions and merges them in the order given.
+Result<SimulationResult> MergePartitions(const PopulationSource& src, const Plan& plan,
+                                         const std::vector<std::pair<int64_t, int64_t>>& ranges) {
+  std::vector<PartialResult> parts;
+  for (const auto& [first, end] : ranges) {
+    SPCOOP_ASSIGN_OR_RETURN(PartialResult part, RunPartition(src, plan, first, end));
+    parts.push_back(std::move(part));
+  }
+  return Finish(plan, std::move(parts));
+}
+
 TEST(PartitionTest, FourMergedPartitionsEqualOneRun) {
   auto src = KhmInBlocks(50000, 12500, 11);
   ASSERT_TRUE(src);
@@ -211,14 +222,8 @@ TEST(PartitionTest, FourMergedPartitionsEqualOneRun) {
 
   auto plan = Prepare(*src, Core(), opt);
   ASSERT_TRUE(plan.has_value());
-  std::vector<PartialResult> parts;
-  for (int64_t c = 3; c >= 0; --c) {  // any order
-    auto part = RunPartition(*src, *plan, c, c + 1);
-    ASSERT_TRUE(part.has_value());
-    parts.push_back(std::move(*part));
-  }
-  auto merged = Finish(*plan, std::move(parts));
-  ASSERT_TRUE(merged.has_value());
+  auto merged = MergePartitions(*src, *plan, {{3, 4}, {2, 3}, {1, 2}, {0, 1}});  // any order
+  ASSERT_TRUE(merged.has_value()) << merged.error().ToString();
   ASSERT_EQ(merged->scenarios.size(), 2u);
   for (size_t k = 0; k < 2; ++k) ExpectSame(whole->scenarios[k], merged->scenarios[k]);
 
@@ -236,17 +241,6 @@ std::string StoredResult(const SimulationResult& r) {
   j.erase("seconds");
   j["manifest"].erase("threads");
   return j.dump();
-}
-
-// Runs the given chunk ranges as separate partitions and merges them in the order given.
-Result<SimulationResult> MergePartitions(const PopulationSource& src, const Plan& plan,
-                                         const std::vector<std::pair<int64_t, int64_t>>& ranges) {
-  std::vector<PartialResult> parts;
-  for (const auto& [first, end] : ranges) {
-    SPCOOP_ASSIGN_OR_RETURN(PartialResult part, RunPartition(src, plan, first, end));
-    parts.push_back(std::move(part));
-  }
-  return Finish(plan, std::move(parts));
 }
 
 TEST(DeterminismTest, ResultIsBitIdenticalForAnyThreadCountAndPartitioning) {
